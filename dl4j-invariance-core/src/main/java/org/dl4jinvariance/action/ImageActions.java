@@ -1,0 +1,256 @@
+package org.dl4jinvariance.action;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.dl4jinvariance.group.CyclicGroup;
+import org.dl4jinvariance.group.FiniteGroup;
+import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.group.PlanarGroup;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The group actions on NCHW image batches that the metrics and the augmentation share.
+ *
+ * <p>Rotations turn each image about its centre, counter-clockwise as displayed (row 0 at the
+ * top); reflections mirror left-right. Multiples of 90° and mirrors are index permutations
+ * (bit-exact); other angles interpolate bilinearly with zeros outside the image.
+ */
+public final class ImageActions {
+
+    private ImageActions() {
+    }
+
+    /**
+     * The action of C_N or D_N on images: element g mirrors left-right if it is a reflection,
+     * then rotates by its angle. Exact for C1, C2, C4, D1, D2, D4; bilinear otherwise.
+     */
+    public static GroupAction rotation(PlanarGroup group) {
+        return new PlanarImageAction(group);
+    }
+
+    /** The action of D1 = {id, flip}: element 1 mirrors each image left-right. */
+    public static GroupAction reflection() {
+        return new PlanarImageAction(Groups.flipH());
+    }
+
+    /**
+     * Cyclic translations: element k of C_order shifts the content k·dx pixels right and k·dy
+     * pixels down, wrapping around the border. A homomorphism of C_order when
+     * order·dx ≡ 0 (mod W) and order·dy ≡ 0 (mod H).
+     */
+    public static GroupAction cyclicTranslation(int dx, int dy, int order) {
+        return new CyclicTranslation(dx, dy, CyclicGroup.of(order));
+    }
+
+    /** {@link #cyclicTranslation(int, int, int)} with the four shifts 0, d, 2d, 3d (C4). */
+    public static GroupAction cyclicTranslation(int dx, int dy) {
+        return cyclicTranslation(dx, dy, 4);
+    }
+
+    /** Rotation by any angle t (degrees, counter-clockwise), bilinear; exact for multiples of 90°. */
+    public static ContinuousAction continuousRotation() {
+        return new ContinuousRotation();
+    }
+
+    /** Translation by t pixels along (dirX, dirY) (right, down), bilinear, zeros enter at the border. */
+    public static ContinuousAction continuousTranslation(double dirX, double dirY) {
+        return new ContinuousTranslation(dirX, dirY);
+    }
+
+    /**
+     * Wraps an image action for flat batches {@code [B, C·H·W]} (as DL4J's MNIST iterator and
+     * {@code InputType.convolutionalFlat} networks use): reshape, act, flatten back.
+     */
+    public static GroupAction forFlatInput(GroupAction imageAction, int channels, int height, int width) {
+        return new FlatImageAction(imageAction, channels, height, width);
+    }
+
+    static void requireRank4(INDArray x, String what) {
+        if (x.rank() != 4) {
+            throw new IllegalArgumentException(what + " expects an NCHW batch of rank 4, got shape "
+                    + Arrays.toString(x.shape())
+                    + (x.rank() == 2 ? " (for flat batches use ImageActions.forFlatInput)" : ""));
+        }
+    }
+
+    /** Rotations and mirrors of C_N / D_N. */
+    private static final class PlanarImageAction implements GroupAction {
+        private final PlanarGroup group;
+        private final Map<String, PixelMap> maps = new ConcurrentHashMap<>();
+
+        PlanarImageAction(PlanarGroup group) {
+            if (group == null) {
+                throw new IllegalArgumentException("Rotation action needs a group, got null");
+            }
+            this.group = group;
+        }
+
+        @Override
+        public FiniteGroup group() {
+            return group;
+        }
+
+        @Override
+        public INDArray apply(int g, INDArray x) {
+            group.checkElement(g);
+            requireRank4(x, describe());
+            int h = (int) x.size(2);
+            int w = (int) x.size(3);
+            // 180° turns and mirrors keep any rectangle; other rotations need a square.
+            if (h != w && group.rotations() > 2) {
+                throw new IllegalArgumentException(describe() + " needs square images, got shape "
+                        + Arrays.toString(x.shape()));
+            }
+            if (g == group.identity()) {
+                return x.dup();
+            }
+            PixelMap map = maps.computeIfAbsent(g + ":" + h + "x" + w, key -> buildMap(g, h, w));
+            return map.apply(x);
+        }
+
+        private PixelMap buildMap(int g, int h, int w) {
+            double theta = Math.toRadians(group.rotationDegrees(g));
+            double cos = Math.cos(theta);
+            double sin = Math.sin(theta);
+            boolean mirror = group.isReflection(g);
+            // out = R_θ(M(in)): the source of output point p is M⁻¹(R_−θ p); M⁻¹(x, y) = (−x, y).
+            return PixelMap.fromInverseTransform(h, w, (px, py) -> {
+                double sx = px * cos + py * sin;
+                double sy = -px * sin + py * cos;
+                return new double[] {mirror ? -sx : sx, sy};
+            });
+        }
+
+        @Override
+        public String describe() {
+            return "rotation(" + group.name() + ")";
+        }
+    }
+
+    /** Cyclic shifts with wrap-around. */
+    private static final class CyclicTranslation implements GroupAction {
+        private final int dx;
+        private final int dy;
+        private final CyclicGroup group;
+        private final Map<String, PixelMap> maps = new ConcurrentHashMap<>();
+
+        CyclicTranslation(int dx, int dy, CyclicGroup group) {
+            this.dx = dx;
+            this.dy = dy;
+            this.group = group;
+        }
+
+        @Override
+        public FiniteGroup group() {
+            return group;
+        }
+
+        @Override
+        public INDArray apply(int g, INDArray x) {
+            group.checkElement(g);
+            requireRank4(x, describe());
+            int h = (int) x.size(2);
+            int w = (int) x.size(3);
+            if (g == 0) {
+                return x.dup();
+            }
+            PixelMap map = maps.computeIfAbsent(g + ":" + h + "x" + w, key -> {
+                int[] source = new int[h * w];
+                for (int i = 0; i < h; i++) {
+                    for (int j = 0; j < w; j++) {
+                        int si = Math.floorMod(i - g * dy, h);
+                        int sj = Math.floorMod(j - g * dx, w);
+                        source[i * w + j] = si * w + sj;
+                    }
+                }
+                return PixelMap.permutation(h, w, source);
+            });
+            return map.apply(x);
+        }
+
+        @Override
+        public String describe() {
+            return "cyclicTranslation(" + dx + "," + dy + ";" + group.name() + ")";
+        }
+    }
+
+    private static final class ContinuousRotation implements ContinuousAction {
+        @Override
+        public INDArray apply(double t, INDArray x) {
+            requireRank4(x, describe());
+            int h = (int) x.size(2);
+            int w = (int) x.size(3);
+            if (h != w) {
+                throw new IllegalArgumentException(describe() + " needs square images, got shape "
+                        + Arrays.toString(x.shape()));
+            }
+            double theta = Math.toRadians(t);
+            double cos = Math.cos(theta);
+            double sin = Math.sin(theta);
+            return PixelMap.fromInverseTransform(h, w,
+                    (px, py) -> new double[] {px * cos + py * sin, -px * sin + py * cos}).apply(x);
+        }
+
+        @Override
+        public String describe() {
+            return "continuousRotation";
+        }
+    }
+
+    private static final class ContinuousTranslation implements ContinuousAction {
+        private final double dirX;
+        private final double dirY;
+
+        ContinuousTranslation(double dirX, double dirY) {
+            this.dirX = dirX;
+            this.dirY = dirY;
+        }
+
+        @Override
+        public INDArray apply(double t, INDArray x) {
+            requireRank4(x, describe());
+            int h = (int) x.size(2);
+            int w = (int) x.size(3);
+            // Content moves t·dirX right and t·dirY down: the source of p is p − shift (y is up).
+            return PixelMap.fromInverseTransform(h, w,
+                    (px, py) -> new double[] {px - t * dirX, py + t * dirY}).apply(x);
+        }
+
+        @Override
+        public String describe() {
+            return "continuousTranslation(" + dirX + "," + dirY + ")";
+        }
+    }
+
+    private static final class FlatImageAction implements GroupAction {
+        private final GroupAction inner;
+        private final long[] imageShape;
+
+        FlatImageAction(GroupAction inner, int channels, int height, int width) {
+            this.inner = inner;
+            this.imageShape = new long[] {channels, height, width};
+        }
+
+        @Override
+        public FiniteGroup group() {
+            return inner.group();
+        }
+
+        @Override
+        public INDArray apply(int g, INDArray x) {
+            long features = imageShape[0] * imageShape[1] * imageShape[2];
+            if (x.rank() != 2 || x.size(1) != features) {
+                throw new IllegalArgumentException(describe() + " expects a flat batch [B, " + features
+                        + "], got shape " + Arrays.toString(x.shape()));
+            }
+            INDArray images = x.dup('c').reshape('c', x.size(0), imageShape[0], imageShape[1], imageShape[2]);
+            return inner.apply(g, images).reshape('c', x.size(0), features);
+        }
+
+        @Override
+        public String describe() {
+            return "flat(" + inner.describe() + ")";
+        }
+    }
+}

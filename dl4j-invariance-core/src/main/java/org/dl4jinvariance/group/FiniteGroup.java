@@ -1,0 +1,39 @@
+package org.dl4jinvariance.group;
+
+/**
+ * A finite group whose elements are the integers {@code 0 .. order()-1}.
+ *
+ * <p>Implementations must satisfy the group axioms: {@code compose} is associative,
+ * {@code identity()} is neutral, and {@code compose(a, inverse(a)) == identity()}.
+ */
+public interface FiniteGroup {
+
+    /** |G|, the number of elements. */
+    int order();
+
+    /** The neutral element e. */
+    int identity();
+
+    /** The product a·b: first apply b, then a. */
+    int compose(int a, int b);
+
+    /** The element a⁻¹ with a·a⁻¹ = e. */
+    int inverse(int a);
+
+    /** A short name such as {@code C4} or {@code D4}. */
+    String name();
+
+    /** A readable name for one element, e.g. {@code rot90} or {@code flip∘rot180}. */
+    default String elementName(int g) {
+        return name() + "[" + g + "]";
+    }
+
+    /** Throws {@link IllegalArgumentException} naming {@code g} unless it is an element. */
+    default int checkElement(int g) {
+        if (g < 0 || g >= order()) {
+            throw new IllegalArgumentException("Group element " + g + " is not in " + name()
+                    + " (expected 0.." + (order() - 1) + ")");
+        }
+        return g;
+    }
+}

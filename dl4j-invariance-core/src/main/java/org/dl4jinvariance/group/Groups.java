@@ -1,0 +1,43 @@
+package org.dl4jinvariance.group;
+
+/** The groups most experiments use, and lookup by name. */
+public final class Groups {
+
+    private Groups() {
+    }
+
+    /** C4: rotations by 0°, 90°, 180°, 270°. */
+    public static CyclicGroup c4() {
+        return CyclicGroup.of(4);
+    }
+
+    /** D4: the 8 symmetries of the square. */
+    public static DihedralGroup d4() {
+        return DihedralGroup.of(4);
+    }
+
+    /** The trivial group C1 (every metric is exactly 0 under it). */
+    public static CyclicGroup trivial() {
+        return CyclicGroup.of(1);
+    }
+
+    /** D1: identity and the left-right mirror. */
+    public static DihedralGroup flipH() {
+        return DihedralGroup.of(1);
+    }
+
+    /**
+     * Parses {@code C<n>} or {@code D<n>} (case-insensitive), e.g. {@code "C4"}, {@code "d8"}.
+     *
+     * @throws IllegalArgumentException naming the text when it is not such a name
+     */
+    public static PlanarGroup byName(String name) {
+        if (name == null || !name.trim().matches("(?i)[cd][1-9][0-9]*")) {
+            throw new IllegalArgumentException("Unknown group '" + name
+                    + "': expected C<n> or D<n> with n >= 1, e.g. C4 or D4");
+        }
+        String s = name.trim();
+        int n = Integer.parseInt(s.substring(1));
+        return Character.toUpperCase(s.charAt(0)) == 'C' ? CyclicGroup.of(n) : DihedralGroup.of(n);
+    }
+}

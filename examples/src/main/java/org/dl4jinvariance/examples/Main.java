@@ -1,0 +1,25 @@
+package org.dl4jinvariance.examples;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The examples jar: one subcommand per experiment; with none, runs the default experiment. */
+@Command(name = "dl4j-invariance-examples", mixinStandardHelpOptions = true, version = "0.1.0-SNAPSHOT",
+        description = "Measures how invariant DL4J models are to rotations and flips (Kvinge et al., NeurIPS 2022).",
+        subcommands = {OrbitDemo.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (tests call this instead of main). */
+    public static int run(String... args) {
+        return new CommandLine(new Main()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        new OrbitDemo().run();
+    }
+}
