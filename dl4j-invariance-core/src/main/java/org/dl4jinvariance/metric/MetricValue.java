@@ -1,0 +1,184 @@
+package org.dl4jinvariance.metric;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonIgnore;
+import org.nd4j.shade.jackson.annotation.JsonInclude;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * One metric at one layer: the mean of its per-example values, a 95% percentile-bootstrap
+ * confidence interval of that mean (fixed seed, so reports repeat), the number of examples n,
+ * and the mean per class. A value can also be "not applicable" (e.g. equivariance at a layer
+ * with no known field type), which carries a reason instead of numbers.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public final class MetricValue {
+
+    /** Bootstrap resamples used for the confidence interval. */
+    public static final int BOOTSTRAP_RESAMPLES = 1000;
+
+    private final double mean;
+    private final double ciLow;
+    private final double ciHigh;
+    private final int n;
+    private final Map<Integer, Double> perClass;
+    private final Map<Integer, Integer> perClassCount;
+    private final String notApplicable;
+
+    @JsonCreator
+    public MetricValue(@JsonProperty("mean") double mean, @JsonProperty("ciLow") double ciLow,
+                       @JsonProperty("ciHigh") double ciHigh, @JsonProperty("n") int n,
+                       @JsonProperty("perClass") Map<Integer, Double> perClass,
+                       @JsonProperty("perClassCount") Map<Integer, Integer> perClassCount,
+                       @JsonProperty("notApplicable") String notApplicable) {
+        this.mean = mean;
+        this.ciLow = ciLow;
+        this.ciHigh = ciHigh;
+        this.n = n;
+        this.perClass = perClass == null ? Collections.emptyMap() : Collections.unmodifiableMap(new TreeMap<>(perClass));
+        this.perClassCount = perClassCount == null ? Collections.emptyMap()
+                : Collections.unmodifiableMap(new TreeMap<>(perClassCount));
+        this.notApplicable = notApplicable;
+    }
+
+    /**
+     * Summarizes per-example values: mean, 95% percentile bootstrap CI of the mean
+     * ({@link #BOOTSTRAP_RESAMPLES} resamples drawn with {@code seed}), per-class means.
+     *
+     * @param values  one value per example (NaN propagates to the mean and CI)
+     * @param classes the class of each example, or null when labels are unknown
+     */
+    public static MetricValue of(double[] values, int[] classes, long seed) {
+        if (values.length == 0) {
+            throw new IllegalArgumentException("A metric needs at least one example, got 0 values");
+        }
+        if (classes != null && classes.length != values.length) {
+            throw new IllegalArgumentException("Got " + values.length + " values but " + classes.length + " class labels");
+        }
+        double mean = mean(values);
+        double[] ci = bootstrap(values, seed);
+        Map<Integer, Double> sums = new TreeMap<>();
+        Map<Integer, Integer> counts = new TreeMap<>();
+        if (classes != null) {
+            for (int i = 0; i < values.length; i++) {
+                sums.merge(classes[i], values[i], Double::sum);
+                counts.merge(classes[i], 1, Integer::sum);
+            }
+            sums.replaceAll((c, s) -> s / counts.get(c));
+        }
+        return new MetricValue(mean, ci[0], ci[1], values.length, sums, counts, null);
+    }
+
+    /** A metric that has no meaning here; {@code reason} says why. */
+    public static MetricValue notApplicable(String reason) {
+        return new MetricValue(Double.NaN, Double.NaN, Double.NaN, 0, null, null, reason);
+    }
+
+    private static double mean(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return sum / values.length;
+    }
+
+    private static double[] bootstrap(double[] values, long seed) {
+        int n = values.length;
+        if (n == 1) {
+            return new double[] {values[0], values[0]};
+        }
+        Random random = new Random(seed);
+        double[] means = new double[BOOTSTRAP_RESAMPLES];
+        for (int b = 0; b < BOOTSTRAP_RESAMPLES; b++) {
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += values[random.nextInt(n)];
+            }
+            means[b] = sum / n;
+        }
+        Arrays.sort(means);
+        // Percentile interval [2.5%, 97.5%]; the sample mean always lies inside it.
+        double low = means[(int) Math.floor(0.025 * (BOOTSTRAP_RESAMPLES - 1))];
+        double high = means[(int) Math.ceil(0.975 * (BOOTSTRAP_RESAMPLES - 1))];
+        double m = mean(values);
+        return new double[] {Math.min(low, m), Math.max(high, m)};
+    }
+
+    @JsonProperty
+    public double mean() {
+        return mean;
+    }
+
+    @JsonProperty
+    public double ciLow() {
+        return ciLow;
+    }
+
+    @JsonProperty
+    public double ciHigh() {
+        return ciHigh;
+    }
+
+    /** Number of examples the value summarizes. */
+    @JsonProperty
+    public int n() {
+        return n;
+    }
+
+    /** Mean per class label (empty when labels were not known). */
+    @JsonProperty
+    public Map<Integer, Double> perClass() {
+        return perClass;
+    }
+
+    /** Examples per class label; the counts sum to n. */
+    @JsonProperty
+    public Map<Integer, Integer> perClassCount() {
+        return perClassCount;
+    }
+
+    /** Why the metric does not apply, or null when it does. */
+    @JsonProperty
+    public String notApplicable() {
+        return notApplicable;
+    }
+
+    @JsonIgnore
+    public boolean isApplicable() {
+        return notApplicable == null;
+    }
+
+    /** {@code 0.1234 [0.1100, 0.1350]}, or {@code n/a}. */
+    public String format() {
+        if (!isApplicable()) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", mean, ciLow, ciHigh);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof MetricValue m)) {
+            return false;
+        }
+        return Double.compare(mean, m.mean) == 0 && Double.compare(ciLow, m.ciLow) == 0
+                && Double.compare(ciHigh, m.ciHigh) == 0 && n == m.n && perClass.equals(m.perClass)
+                && perClassCount.equals(m.perClassCount) && java.util.Objects.equals(notApplicable, m.notApplicable);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(mean, ciLow, ciHigh, n, perClass, perClassCount, notApplicable);
+    }
+
+    @Override
+    public String toString() {
+        return isApplicable() ? format() + " (n=" + n + ")" : "n/a (" + notApplicable + ")";
+    }
+}
