@@ -1,0 +1,23 @@
+package org.dl4jinvariance.benchmarks;
+
+/**
+ * One row of the benchmark table: a piece of our code ("ours") timed against the baseline it
+ * must be compared with, both measured in the same run on the same machine.
+ */
+public interface Benchmark {
+
+    /** Row name, e.g. {@code metric pass (5 layers, C4, N=1000) / plain forward passes}. */
+    String name();
+
+    /** The target ratio ours/baseline this row must stay under, or NaN when there is none. */
+    double target();
+
+    /** Prepares inputs and models; not timed. */
+    void setUp();
+
+    /** One timed run of our code. */
+    void runOurs();
+
+    /** One timed run of the baseline. */
+    void runBaseline();
+}

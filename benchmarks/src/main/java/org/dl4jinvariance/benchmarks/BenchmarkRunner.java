@@ -1,0 +1,66 @@
+package org.dl4jinvariance.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs every {@link Benchmark} and prints {@code name  ours  baseline  ratio  target}. Ours and
+ * baseline alternate, after warm-up runs, and each is the median of the repeats, because these
+ * machines are shared and noisy; only the ratio is meant to be compared across machines.
+ *
+ * <p>Usage: {@code java -jar benchmarks/target/benchmarks.jar [repeats] [name-filter]}.
+ */
+public final class BenchmarkRunner {
+
+    private BenchmarkRunner() {
+    }
+
+    /** Every benchmark of the project; each issue with a performance target adds its rows. */
+    static List<Benchmark> all() {
+        List<Benchmark> rows = new ArrayList<>();
+        return rows;
+    }
+
+    public static void main(String[] args) {
+        int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        String filter = args.length > 1 ? args[1].toLowerCase(Locale.ROOT) : "";
+        System.out.printf(Locale.ROOT, "%-70s %10s %10s %7s %7s%n", "name", "ours(ms)", "base(ms)", "ratio", "target");
+        for (Benchmark b : all()) {
+            if (!b.name().toLowerCase(Locale.ROOT).contains(filter)) {
+                continue;
+            }
+            double[] r = measure(b, repeats);
+            System.out.printf(Locale.ROOT, "%-70s %10.1f %10.1f %7.3f %7s%n", b.name(), r[0], r[1], r[0] / r[1],
+                    Double.isNaN(b.target()) ? "-" : String.format(Locale.ROOT, "%.2f", b.target()));
+        }
+    }
+
+    /** Median milliseconds of ours and of the baseline, alternating, after two warm-up rounds. */
+    static double[] measure(Benchmark b, int repeats) {
+        b.setUp();
+        for (int i = 0; i < 2; i++) {
+            b.runOurs();
+            b.runBaseline();
+        }
+        double[] ours = new double[repeats];
+        double[] base = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long t0 = System.nanoTime();
+            b.runOurs();
+            long t1 = System.nanoTime();
+            b.runBaseline();
+            long t2 = System.nanoTime();
+            ours[i] = (t1 - t0) / 1e6;
+            base[i] = (t2 - t1) / 1e6;
+        }
+        return new double[] {median(ours), median(base)};
+    }
+
+    static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}
