@@ -30,6 +30,7 @@ final class ActivationBuffer {
     private final int outer;
     private final int rows;
     private final int inner;
+    private boolean copy;
 
     private ActivationBuffer(INDArray physical, int outer, int rows, int inner) {
         this.outer = outer;
@@ -47,7 +48,16 @@ final class ActivationBuffer {
      */
     static ActivationBuffer of(INDArray act) {
         ActivationBuffer b = view(act);
-        return b != null ? b : view(act.castTo(act.dataType() == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT).dup('c'));
+        if (b == null) {
+            b = view(act.castTo(act.dataType() == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT).dup('c'));
+            b.copy = true;
+        }
+        return b;
+    }
+
+    /** True when this reads a copy (made in the current workspace), not the activations' own memory. */
+    boolean isCopy() {
+        return copy;
     }
 
     private static ActivationBuffer view(INDArray act) {
