@@ -20,6 +20,12 @@ public final class BenchmarkRunner {
     /** Every benchmark of the project; each issue with a performance target adds its rows. */
     static List<Benchmark> all() {
         List<Benchmark> rows = new ArrayList<>();
+        // issue 4: equivariant layers
+        rows.add(ConvolutionLayerBenchmark.groupC4());
+        rows.add(ConvolutionLayerBenchmark.groupD4());
+        rows.add(ConvolutionLayerBenchmark.liftingC4());
+        rows.add(ExportedInferenceBenchmark.exportedVsHandBuilt());
+        rows.add(ExportedInferenceBenchmark.equivariantVsExported());
         return rows;
     }
 
