@@ -133,8 +133,8 @@ public final class EquivarianceAssert {
             throw new IllegalArgumentException("The action acts with " + action.group().name() + " but the group is "
                     + group.name());
         }
-        List<Probe> probes = probes(net, group, input);
         Map<String, INDArray> base = activations(net, input);
+        List<Probe> probes = probes(net, group, base);
         double[] worst = new double[probes.size()];
         int[] worstElement = new int[probes.size()];
         for (int g = 0; g < group.order(); g++) {
@@ -189,8 +189,7 @@ public final class EquivarianceAssert {
                 + (net == null ? "null" : net.getClass().getName()));
     }
 
-    private static List<Probe> probes(Model net, PlanarGroup group, INDArray input) {
-        Map<String, INDArray> shapes = activations(net, input);
+    private static List<Probe> probes(Model net, PlanarGroup group, Map<String, INDArray> shapes) {
         List<Probe> probes = new ArrayList<>();
         if (net instanceof MultiLayerNetwork mln) {
             int n = mln.getnLayers();

@@ -21,7 +21,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>
  *   W[(f, g), (c, h)] = T_g ψ[f, c, g⁻¹·h]        output channel f·|G| + g, input channel c·|H| + h
  * </pre>
- * For every pair (f, c) this is one row vector times a constant matrix S of shape
+ * For groups that are not multiples of 90° (C8, D8, …) the filters live on a disk: taps farther
+ * than (k − 1)/2 + ½ from the centre (the corners, which a rotation by 45° would move off the
+ * k×k grid) are zero in every expanded filter, which halves the interpolation error of 5×5
+ * filters at 45°; those base weights are unused (they get no gradient).
+ *
+ * <p>For every pair (f, c) this is one row vector times a constant matrix S of shape
  * [|H|·k², |G|·|H|·k²], S[(h', a), (g, h, b)] = [h' = g⁻¹·h] · (T_g)[b, a], so the forward pass is
  * one matrix product ψ₂ S (ψ₂ = ψ reshaped to [nOut·nIn, |H|·k²]) and the backward pass is its
  * adjoint: ∂L/∂ψ₂ = (∂L/∂W)₂ Sᵀ. A bias b[f] is shared by the |G| channels of its field.
@@ -138,8 +143,9 @@ public final class FilterExpansion {
     }
 
     /**
-     * S[(h', a), (g, h, b)] = [h' = g⁻¹·h] · (T_g)[b, a] in double precision; T_g is read off the
-     * image action by transforming the k² one-hot filters.
+     * S[(h', a), (g, h, b)] = [h' = g⁻¹·h] · (T_g)[b, a] · D[a] · D[b] in double precision; T_g is
+     * read off the image action by transforming the k² one-hot filters; D is the disk support
+     * (all ones for grid-exact groups).
      */
     static INDArray selectionMatrix(PlanarGroup group, int kernel, int inputOrder) {
         int kk = kernel * kernel;
@@ -147,6 +153,7 @@ public final class FilterExpansion {
         GroupAction action = ImageActions.rotation(group);
         INDArray oneHot = Nd4j.eye(kk).castTo(DataType.DOUBLE).reshape('c', kk, 1, kernel, kernel);
         double[][] s = new double[inputOrder * kk][order * inputOrder * kk];
+        boolean[] disk = support(group, kernel);
         for (int g = 0; g < order; g++) {
             // row a of moved = T_g e_a, i.e. moved[a, b] = (T_g)[b, a]
             double[][] moved = action.apply(g, oneHot).reshape('c', kk, kk).toDoubleMatrix();
@@ -154,11 +161,24 @@ public final class FilterExpansion {
                 int hPrime = inputOrder == 1 ? 0 : group.compose(group.inverse(g), h);
                 for (int a = 0; a < kk; a++) {
                     for (int b = 0; b < kk; b++) {
-                        s[hPrime * kk + a][(g * inputOrder + h) * kk + b] = moved[a][b];
+                        s[hPrime * kk + a][(g * inputOrder + h) * kk + b] = disk[a] && disk[b] ? moved[a][b] : 0.0;
                     }
                 }
             }
         }
         return Nd4j.createFromArray(s);
+    }
+
+    /** The taps a filter may use: all for grid-exact groups, else those within (k − 1)/2 + ½ of the centre. */
+    static boolean[] support(PlanarGroup group, int kernel) {
+        boolean[] in = new boolean[kernel * kernel];
+        double c = (kernel - 1) / 2.0;
+        double r2 = (c + 0.5) * (c + 0.5);
+        for (int i = 0; i < kernel; i++) {
+            for (int j = 0; j < kernel; j++) {
+                in[i * kernel + j] = group.isGridExact() || (i - c) * (i - c) + (j - c) * (j - c) <= r2;
+            }
+        }
+        return in;
     }
 }

@@ -19,25 +19,36 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /** The filter-expansion core: its definition, exactness for C4/D4, and that fold is its adjoint. */
 class FilterExpansionTest {
 
-    /** W[(f,g),(c,h)] = T_g ψ[f, c, g⁻¹·h], computed here filter by filter with the image action. */
+    /**
+     * W[(f,g),(c,h)] = D ⊙ T_g (D ⊙ ψ[f, c, g⁻¹·h]), computed here filter by filter with the image
+     * action; the disk D is all ones for C4/D4, and for C8 it drops the 4 corners of a 5×5 filter
+     * (taps farther than 2.5 from the centre).
+     */
     @Test
     void expandMatchesTheDefinition() {
         for (PlanarGroup group : new PlanarGroup[] {Groups.c4(), Groups.d4(), CyclicGroup.of(8)}) {
             int order = group.order();
             GroupAction act = ImageActions.rotation(group);
-            FilterExpansion e = new FilterExpansion(group, 3, order, 2, 3, DataType.DOUBLE);
+            int k = group.isGridExact() ? 3 : 5;
+            INDArray disk = Nd4j.ones(DataType.DOUBLE, 1, 1, k, k);
+            if (!group.isGridExact()) {
+                for (int[] corner : new int[][] {{0, 0}, {0, 4}, {4, 0}, {4, 4}}) {
+                    disk.putScalar(new int[] {0, 0, corner[0], corner[1]}, 0.0);
+                }
+            }
+            FilterExpansion e = new FilterExpansion(group, k, order, 2, 3, DataType.DOUBLE);
             Nd4j.getRandom().setSeed(1);
             INDArray psi = Nd4j.rand(DataType.DOUBLE, e.baseShape());
             INDArray w = e.expanded(psi);
-            assertArrayEquals(new long[] {2L * order, 3L * order, 3, 3}, w.shape());
+            assertArrayEquals(new long[] {2L * order, 3L * order, k, k}, w.shape());
             for (int f = 0; f < 2; f++) {
                 for (int c = 0; c < 3; c++) {
                     for (int g = 0; g < order; g++) {
                         for (int h = 0; h < order; h++) {
                             int source = group.compose(group.inverse(g), h);
                             INDArray filter = psi.get(NDArrayIndex.point(f), NDArrayIndex.point(c), NDArrayIndex.point(source),
-                                    NDArrayIndex.all(), NDArrayIndex.all()).reshape(1, 1, 3, 3);
-                            INDArray expected = act.apply(g, filter).reshape(3, 3);
+                                    NDArrayIndex.all(), NDArrayIndex.all()).reshape(1, 1, k, k).mul(disk);
+                            INDArray expected = act.apply(g, filter).mul(disk).reshape(k, k);
                             INDArray actual = w.get(NDArrayIndex.point(f * order + g), NDArrayIndex.point(c * order + h),
                                     NDArrayIndex.all(), NDArrayIndex.all());
                             assertEquals(0.0, Fixtures.maxAbsDiff(expected, actual), 1e-12, group + " " + f + c + g + h);

@@ -134,4 +134,22 @@ class SerializationTest {
         assertNotEquals(before, restored.score(BATCH));
         assertTrue(restored.score(BATCH) < before, "training continues after restore");
     }
+
+    /** DL4J's own tooling reads the layers like built-in ones: summary, memory report, parameter counts. */
+    @Test
+    void summaryMemoryReportAndParameterCounts() {
+        MultiLayerConfiguration conf = mlnConf(Groups.c4());
+        MultiLayerNetwork net = Fixtures.init(conf);
+        String summary = net.summary();
+        assertTrue(summary.contains("gconv (ExpandedConvolutionLayer)") && summary.contains("W:{2,3,4,3,3}")
+                && summary.contains("gpool (GroupPoolingLayer)"), summary);
+        assertTrue(conf.getMemoryReport(InputType.convolutionalFlat(28, 28, 1)).getTotalMemoryBytes(16,
+                org.deeplearning4j.nn.conf.memory.MemoryUseMode.TRAINING,
+                org.deeplearning4j.nn.conf.CacheMode.NONE) > 0);
+        // lift: 3 fields × 1 channel × 5×5 + 3 biases; gbn: 4 × 3; gconv: 2 × 3 × |C4| × 3×3, no bias; out: 2×10 + 10
+        assertEquals(3 * 25 + 3, net.getLayer(0).numParams());
+        assertEquals(12, net.getLayer(1).numParams());
+        assertEquals(2 * 3 * 4 * 9, net.getLayer(2).numParams());
+        assertEquals(2 * 10 + 10, net.getLayer(5).numParams());
+    }
 }
