@@ -20,7 +20,14 @@ public final class BenchmarkRunner {
     /** Every benchmark of the project; each issue with a performance target adds its rows. */
     static List<Benchmark> all() {
         List<Benchmark> rows = new ArrayList<>();
+        // issue 3: metric engine
         rows.add(new MetricPassBenchmark());
+        // issue 4: equivariant layers
+        rows.add(ConvolutionLayerBenchmark.groupC4());
+        rows.add(ConvolutionLayerBenchmark.groupD4());
+        rows.add(ConvolutionLayerBenchmark.liftingC4());
+        rows.add(ExportedInferenceBenchmark.exportedVsHandBuilt());
+        rows.add(ExportedInferenceBenchmark.equivariantVsExported());
         return rows;
     }
 
