@@ -2,6 +2,8 @@ package org.dl4jinvariance.listeners.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import javax.imageio.ImageIO;
 import org.dl4jinvariance.metric.MetricValue;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -266,15 +269,32 @@ public final class ReportCharts {
         return chart;
     }
 
-    /** Renders {@code charts} as one PNG, in a grid of at most three columns. */
+    /**
+     * Renders {@code charts} as one PNG, in a grid of at most three columns (unused cells stay
+     * white). The grid is composed here because XChart's own grid fails when the last row is not
+     * full.
+     */
     public static byte[] png(List<XYChart> charts) throws IOException {
         if (charts.isEmpty()) {
             throw new IllegalArgumentException("No charts to render: got an empty list");
         }
         int cols = Math.min(MAX_COLUMNS, charts.size());
         int rows = (charts.size() + cols - 1) / cols;
+        BufferedImage grid = new BufferedImage(cols * WIDTH, rows * HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = grid.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+            for (int i = 0; i < charts.size(); i++) {
+                g.drawImage(BitmapEncoder.getBufferedImage(charts.get(i)), (i % cols) * WIDTH, (i / cols) * HEIGHT, null);
+            }
+        } finally {
+            g.dispose();
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BitmapEncoder.saveBitmap(charts, rows, cols, out, BitmapEncoder.BitmapFormat.PNG);
+        if (!ImageIO.write(grid, "png", out)) {
+            throw new IOException("No PNG writer available in this JVM");
+        }
         return out.toByteArray();
     }
 

@@ -130,6 +130,26 @@ class ChartsReporterTest {
     }
 
     @Test
+    void aGridWhoseLastRowIsNotFullLeavesTheRestWhite() throws Exception {
+        ReportCharts charts = new ReportCharts(List.of("heldOut"));
+        Map<String, Map<String, MetricValue>> values = new LinkedHashMap<>();
+        Map<String, MetricValue> metrics = new LinkedHashMap<>();
+        for (String key : List.of("m1", "m2", "m3", "m4", "m5")) {
+            metrics.put(key, MetricValue.of(new double[] {0.1, 0.2, 0.3}, null, 1));
+        }
+        values.put("layer", metrics);
+        charts.add(EpochReport.of(1, "heldOut", new InvarianceReport(values, Map.of()), 1));
+        BufferedImage image = readPng(ReportCharts.png(charts.epochCharts("layer")));
+        assertEquals(3 * ReportCharts.WIDTH, image.getWidth());
+        assertEquals(2 * ReportCharts.HEIGHT, image.getHeight());
+        BufferedImage emptyCell = image.getSubimage(2 * ReportCharts.WIDTH, ReportCharts.HEIGHT, ReportCharts.WIDTH,
+                ReportCharts.HEIGHT);
+        assertEquals(0.0, inked(emptyCell));
+        assertTrue(inked(image.getSubimage(ReportCharts.WIDTH, ReportCharts.HEIGHT, ReportCharts.WIDTH,
+                ReportCharts.HEIGHT)) > 0.02);
+    }
+
+    @Test
     void fileNamesAreSafeAndKeepNetworkOrder() {
         assertEquals("layer-03-conv_2_a.png", ReportCharts.fileName(3, "conv/2 a"));
         assertEquals("layer-12-dense.png", ReportCharts.fileName(12, "dense"));
