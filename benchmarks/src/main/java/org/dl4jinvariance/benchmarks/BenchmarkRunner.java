@@ -20,6 +20,7 @@ public final class BenchmarkRunner {
     /** Every benchmark of the project; each issue with a performance target adds its rows. */
     static List<Benchmark> all() {
         List<Benchmark> rows = new ArrayList<>();
+        rows.add(new MetricPassBenchmark());
         rows.add(ListenerOverheadBenchmark.listener());
         rows.add(ListenerOverheadBenchmark.forwardFloor());
         return rows;

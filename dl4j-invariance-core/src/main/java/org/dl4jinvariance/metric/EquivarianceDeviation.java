@@ -13,7 +13,7 @@ import java.util.Set;
  * implement {@link org.dl4jinvariance.field.EquivariantLayer}, {@code spatial(G)} for plain
  * convolution/pooling/batch-norm feature maps under image rotations, or given per layer by the
  * user. Reported as the mean over x ({@link MetricKeys#EQUIVARIANCE}) and normalized by the
- * same formula on sets of |G| distinct inputs, member g in the place of g·x and member 0 in the
+ * same formula on sets of |G| distinct inputs, member g in the place of g·x and member e in the
  * place of x ({@link MetricKeys#EQUIVARIANCE_NORMALIZED}). Not applicable where ρ is unknown.
  */
 public final class EquivarianceDeviation implements OrbitMetric {

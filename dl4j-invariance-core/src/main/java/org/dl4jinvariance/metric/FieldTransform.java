@@ -1,29 +1,30 @@
 package org.dl4jinvariance.metric;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.dl4jinvariance.field.FieldType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.Reverse;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * ρ(g) for one field type and one feature shape, applied with native ND4J ops where possible.
+ * ρ(g) for one field type and one feature shape [C, H, W] or [C], as an index map
+ * (ρ(g)c)[f] = c[σ_g(f)] wherever ρ(g) only moves entries (multiples of 90°, mirrors,
+ * regular-field channel permutations).
  *
- * <p>For the exact cases (multiples of 90°, mirrors, regular-field channel permutations) ρ(g)
- * is "transpose the spatial axes or not, reverse some of them, then permute channels". Which
- * combination is found once per element by applying {@link FieldType#apply} to a small probe
- * array with distinct entries, so this class can never disagree with the field's definition;
- * the transform itself then runs as a permuted view plus one native {@code reverse}, instead of
- * a copy through Java arrays. Anything else (bilinear rotations) falls back to
- * {@link FieldType#apply}.
+ * <p>σ_g is found once per element by applying {@link FieldType#apply} to a small probe array
+ * with distinct entries and recognizing "permute channels, transpose or not, reverse rows
+ * and/or columns" — so it cannot disagree with the field's definition — and is then built for
+ * the actual H×W. It factors into a channel map and a pixel map, so it also works on DL4J's
+ * [C, N, H, W] memory layout ({@link ActivationBuffer}). Other fields (bilinear rotations) are
+ * not permutations: {@link #isPermutation} is false and callers apply the field itself.
  */
 final class FieldTransform {
 
     private final FieldType field;
+    private final long[] shape;
     private final Plan[] plans;
 
-    /** transpose H↔W, then reverse H / W, then out channel c ← channel channels[c] (null = same). */
+    /** ρ(g)c = reverse rows/columns(transpose?(c with channel k ← channel channels[k])). */
     private record Plan(boolean exact, boolean transpose, boolean flipH, boolean flipW, int[] channels) {
     }
 
@@ -33,65 +34,103 @@ final class FieldTransform {
      */
     FieldTransform(FieldType field, int order, long[] exampleShape) {
         this.field = field;
+        this.shape = exampleShape.clone();
         this.plans = new Plan[order];
         for (int g = 0; g < order; g++) {
             plans[g] = field.isTrivial() ? new Plan(true, false, false, false, null) : discover(g, exampleShape);
         }
     }
 
-    /** True when ρ(g) permutes entries, so ‖ρ(g)f‖ = ‖f‖. */
-    boolean preservesNorm(int g) {
+    /** True when ρ(g) permutes entries (so ‖ρ(g)c‖ = ‖c‖ and the index maps exist). */
+    boolean isPermutation(int g) {
         return plans[g].exact();
     }
 
-    /** ρ(g)·x for a batch x [B, ...]; a new c-order array (in the current workspace). */
-    INDArray apply(int g, INDArray x) {
-        Plan p = plans[g];
-        if (!p.exact()) {
-            return field.apply(g, x).dup('c');
-        }
-        INDArray y = x;
-        if (p.transpose()) {
-            y = y.permute(0, 1, 3, 2);
-        }
-        if (p.flipH() || p.flipW()) {
-            int[] dims = p.flipH() && p.flipW() ? new int[] {2, 3} : new int[] {p.flipH() ? 2 : 3};
-            y = Nd4j.exec(new Reverse(y, dims))[0];
-        } else {
-            y = y.dup('c');
-        }
-        if (p.channels() == null) {
-            return y;
-        }
-        INDArray out = Nd4j.createUninitialized(y.dataType(), y.shape(), 'c');
-        for (int c = 0; c < p.channels().length; c++) {
-            out.get(NDArrayIndex.all(), NDArrayIndex.point(c)).assign(y.get(NDArrayIndex.all(), NDArrayIndex.point(p.channels()[c])));
-        }
-        return out;
+    /** ρ(g) applied by the field itself, for a batch [n, ...]. */
+    INDArray apply(int g, INDArray batch) {
+        return field.apply(g, batch.dup('c'));
     }
 
-    private Plan discover(int g, long[] shape) {
+    /**
+     * The map of the outer index o of a [O, N, I] layout (O = C with I = H·W, or O = 1 with
+     * I = all features): (ρ(g)c)(o, i) = c(outer[o], inner[i]); null = identity.
+     */
+    int[] outerMap(int g, int outer) {
+        Plan p = requireExact(g);
+        return outer == 1 || p.channels() == null ? null : p.channels();
+    }
+
+    /** The map of the inner index i (see {@link #outerMap}); null = identity. */
+    int[] innerMap(int g, int outer) {
+        Plan p = requireExact(g);
+        int[] pixels = shape.length == 3 ? pixelMap(p, (int) shape[1], (int) shape[2]) : null;
+        if (outer != 1) {
+            return pixels;
+        }
         int channels = (int) shape[0];
-        boolean spatial = shape.length == 3;
-        if (shape.length != 1 && !spatial) {
+        int plane = shape.length == 3 ? (int) (shape[1] * shape[2]) : 1;
+        if (pixels == null && p.channels() == null) {
+            return null;
+        }
+        int[] full = new int[channels * plane];
+        for (int c = 0; c < channels; c++) {
+            int from = (p.channels() == null ? c : p.channels()[c]) * plane;
+            for (int i = 0; i < plane; i++) {
+                full[c * plane + i] = from + (pixels == null ? i : pixels[i]);
+            }
+        }
+        return full;
+    }
+
+    private Plan requireExact(int g) {
+        if (!plans[g].exact()) {
+            throw new IllegalStateException(field.describe() + " element " + g + " is not a permutation");
+        }
+        return plans[g];
+    }
+
+    /** Source pixel of every output pixel of an H×W plane, or null for the identity. */
+    private static int[] pixelMap(Plan p, int h, int w) {
+        if (!p.transpose() && !p.flipH() && !p.flipW()) {
+            return null;
+        }
+        int[] map = new int[h * w];
+        for (int i = 0; i < h; i++) {
+            for (int j = 0; j < w; j++) {
+                map[i * w + j] = source(p, h, w, i, j);
+            }
+        }
+        return map;
+    }
+
+    /** Source pixel of output (i, j): reverse the flipped axes, then undo the transpose (square when transposed). */
+    private static int source(Plan p, int h, int w, int i, int j) {
+        int a = p.flipH() ? h - 1 - i : i;
+        int b = p.flipW() ? w - 1 - j : j;
+        return p.transpose() ? b * w + a : a * w + b;
+    }
+
+    private Plan discover(int g, long[] exampleShape) {
+        int channels = (int) exampleShape[0];
+        boolean spatial = exampleShape.length == 3;
+        if (exampleShape.length != 1 && !spatial) {
             return new Plan(false, false, false, false, null);
         }
         int h = spatial ? 3 : 1;
-        int w = spatial ? (shape[1] == shape[2] ? 3 : 5) : 1;
-        int plane = h * w;
+        int w = spatial ? (exampleShape[1] == exampleShape[2] ? 3 : 5) : 1;
         long[] probeShape = spatial ? new long[] {1, channels, h, w} : new long[] {1, channels};
-        double[] values = new double[channels * plane];
+        double[] values = new double[channels * h * w];
         for (int i = 0; i < values.length; i++) {
             values[i] = i + 1;
         }
-        INDArray probe = Nd4j.create(values, probeShape, 'c');
-        double[] out = field.apply(g, probe).dup('c').data().asDouble();
+        double[] out = field.apply(g, Nd4j.create(values, probeShape, 'c')).dup('c').data().asDouble();
         for (int t = 0; t <= (spatial && h == w ? 1 : 0); t++) {
             for (int fh = 0; fh <= (spatial ? 1 : 0); fh++) {
                 for (int fw = 0; fw <= (spatial ? 1 : 0); fw++) {
-                    int[] perm = match(out, channels, h, w, t == 1, fh == 1, fw == 1);
+                    Plan candidate = new Plan(true, t == 1, fh == 1, fw == 1, null);
+                    int[] perm = match(out, channels, h, w, candidate);
                     if (perm != null) {
-                        boolean identity = Arrays.equals(perm, java.util.stream.IntStream.range(0, channels).toArray());
+                        boolean identity = Arrays.equals(perm, IntStream.range(0, channels).toArray());
                         return new Plan(true, t == 1, fh == 1, fw == 1, identity ? null : perm);
                     }
                 }
@@ -100,8 +139,8 @@ final class FieldTransform {
         return new Plan(false, false, false, false, null);
     }
 
-    /** The channel permutation making {@code out} equal the candidate spatial op of the probe, or null. */
-    private static int[] match(double[] out, int channels, int h, int w, boolean transpose, boolean flipH, boolean flipW) {
+    /** The channel permutation making {@code out} equal the candidate's pixel map of the probe, or null. */
+    private static int[] match(double[] out, int channels, int h, int w, Plan candidate) {
         int plane = h * w;
         int[] perm = new int[channels];
         for (int c = 0; c < channels; c++) {
@@ -114,12 +153,7 @@ final class FieldTransform {
                         return null;
                     }
                     int sc = (int) (src / plane);
-                    int sp = (int) (src % plane);
-                    // after the optional transpose the array is h×w again (square when transposed)
-                    int a = flipH ? h - 1 - i : i;
-                    int b = flipW ? w - 1 - j : j;
-                    int expected = transpose ? b * w + a : a * w + b;
-                    if (sp != expected || (perm[c] >= 0 && perm[c] != sc)) {
+                    if ((int) (src % plane) != source(candidate, h, w, i, j) || (perm[c] >= 0 && perm[c] != sc)) {
                         return null;
                     }
                     perm[c] = sc;
@@ -127,5 +161,12 @@ final class FieldTransform {
             }
         }
         return perm;
+    }
+
+    /** ⟨a_b, c_b⟩ for every row b of two equally shaped batches (any strides). */
+    static double[] dot(INDArray a, INDArray c) {
+        int[] dims = IntStream.range(1, a.rank()).toArray();
+        // Not ND4J's Dot op with dimensions: it reads the second array with the first one's strides.
+        return a.mul(c).sum(dims).toDoubleVector();
     }
 }

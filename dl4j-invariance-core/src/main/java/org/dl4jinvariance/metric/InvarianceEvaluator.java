@@ -206,8 +206,6 @@ public final class InvarianceEvaluator {
             this.perturbations = List.copyOf(perts);
 
             LayerFields fields = new LayerFields(probe, group, inputAction, fieldTypes);
-            boolean precise = active.stream().anyMatch(m -> (m instanceof InvarianceDeviation d && d.distance() == Distance.L2)
-                    || (m instanceof EquivarianceDeviation q && q.distance() == Distance.L2));
             for (String key : keys) {
                 LayerFields.Resolved field = fields.resolve(key);
                 ProbedLayer layer = new ProbedLayer(key, group, key.equals(output), field.field(), field.reason(),
@@ -219,7 +217,7 @@ public final class InvarianceEvaluator {
                         stats.addAll(m.statistics(layer));
                     }
                 }
-                reducers.put(key, new OrbitReducer(layer, stats, perturbations, precise, fields.isNhwc(key)));
+                reducers.put(key, new OrbitReducer(layer, stats, perturbations, fields.isNhwc(key)));
                 acc.put(key, new LinkedHashMap<>());
             }
         }

@@ -93,12 +93,13 @@ public final class MetricValue {
         if (n == 1) {
             return new double[] {values[0], values[0]};
         }
-        Random random = new Random(seed);
+        int[] draws = ResampleDraws.of(n, seed);
         double[] means = new double[BOOTSTRAP_RESAMPLES];
         for (int b = 0; b < BOOTSTRAP_RESAMPLES; b++) {
             double sum = 0;
+            int offset = b * n;
             for (int i = 0; i < n; i++) {
-                sum += values[random.nextInt(n)];
+                sum += values[draws[offset + i]];
             }
             means[b] = sum / n;
         }
@@ -108,6 +109,42 @@ public final class MetricValue {
         double high = means[(int) Math.ceil(0.975 * (BOOTSTRAP_RESAMPLES - 1))];
         double m = mean(values);
         return new double[] {Math.min(low, m), Math.max(high, m)};
+    }
+
+    /**
+     * The bootstrap's resample indices: {@link #BOOTSTRAP_RESAMPLES} rows of n draws from
+     * {@code new Random(seed).nextInt(n)}, in order. A report summarizes dozens of metrics over
+     * the same n examples with the same seed, so the last draws are kept and reused (the
+     * random-number generation, not the summing, is what costs).
+     */
+    private static final class ResampleDraws {
+        private static final int MAX_CACHED = 4_000_000;
+        private static volatile ResampleDraws last;
+        private final int n;
+        private final long seed;
+        private final int[] draws;
+
+        private ResampleDraws(int n, long seed) {
+            this.n = n;
+            this.seed = seed;
+            Random random = new Random(seed);
+            this.draws = new int[BOOTSTRAP_RESAMPLES * n];
+            for (int i = 0; i < draws.length; i++) {
+                draws[i] = random.nextInt(n);
+            }
+        }
+
+        static int[] of(int n, long seed) {
+            ResampleDraws d = last;
+            if (d != null && d.n == n && d.seed == seed) {
+                return d.draws;
+            }
+            d = new ResampleDraws(n, seed);
+            if ((long) n * BOOTSTRAP_RESAMPLES <= MAX_CACHED) {
+                last = d;
+            }
+            return d.draws;
+        }
     }
 
     @JsonProperty

@@ -13,8 +13,8 @@ import org.dl4jinvariance.group.FiniteGroup;
  *
  * <p>The distinct-input baseline uses S = ⌊B/|G|⌋ disjoint sets of |G| distinct untransformed
  * examples: set s holds x_{s·|G|}, …, x_{s·|G|+|G|−1} of the chunk (the evaluator shuffles each
- * chunk with its seed first, so sets do not follow the iterator's order). Member j of a set
- * plays the role of g_j·x in the orbit formulas.
+ * chunk with its seed first, so sets do not follow the iterator's order). Member g of a set
+ * plays the role of g·x in the orbit formulas, member e (the identity's index) that of x.
  */
 public final class OrbitActivations {
 
@@ -92,14 +92,14 @@ public final class OrbitActivations {
         return require(transformedNormSq, OrbitStatistic.EQUIVARIANCE)[b * order + g];
     }
 
-    /** ⟨f(x_{s,g}), ρ(g)f(x_{s,0})⟩ for baseline set s: member g in the place of g·x. */
+    /** ⟨f(x_{s,g}), ρ(g)f(x_{s,e})⟩ for baseline set s: member g in the place of g·x, member e in that of x. */
     public double baselineEquivarianceInner(int s, int g) {
         return require(baselineEquivarianceInner, OrbitStatistic.EQUIVARIANCE)[s * order + g];
     }
 
-    /** ‖ρ(g)f(x_{s,0})‖² for baseline set s. */
+    /** ‖ρ(g)f(x_{s,e})‖² for baseline set s. */
     public double baselineTransformedNormSq(int s, int g) {
-        return transformedNormSq(s * order, g);
+        return transformedNormSq(s * order + group().identity(), g);
     }
 
     /** f(g·x_b), flattened. */

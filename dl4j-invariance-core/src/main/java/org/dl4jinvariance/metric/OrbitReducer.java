@@ -5,39 +5,34 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.indexing.SpecifiedIndex;
 
 /**
  * Reduces one layer's activations for a probe batch — rows [g·B, (g+1)·B) hold f(g·x), then two
  * blocks of B rows per {@link Perturbation} (T_ε x, T_−ε x) — to the {@link OrbitStatistic}s
- * its metrics read, while the activations are still in DL4J's workspace. The heavy work is one
- * batched matmul for all per-example Gram matrices ([B, |G|, F]·[B, F, |G|]), one for the
- * baseline sets, and, for equivariance, one native transform plus row-wise dot products per
- * group element; everything after that is Java arithmetic on |G|×|G| numbers per example.
+ * its metrics read, while the activations are still in DL4J's workspace.
+ *
+ * <p>Gram matrices and equivariance products ⟨f(g·x), ρ(g)f(x)⟩ (ρ(g) an index permutation)
+ * come from one pass over the activations' native memory ({@link ActivationBuffer}) for the
+ * orbits and one over the identity rows for the distinct-input sets; nothing is copied. Only
+ * interpolating ρ(g) (bilinear rotations) go through {@link org.dl4jinvariance.field.FieldType#apply}.
  */
 final class OrbitReducer {
 
     private final ProbedLayer layer;
     private final Set<OrbitStatistic> statistics;
     private final List<Perturbation> perturbations;
-    private final boolean doublePrecision;
     private final boolean nhwc;
     private final Map<String, FieldTransform> transforms = new HashMap<>();
 
-    /**
-     * @param doublePrecision compute inner products in double (for L2, where ‖a‖² + ‖b‖² − 2⟨a,b⟩ cancels)
-     * @param nhwc            the layer's feature maps are [B, H, W, C]
-     */
-    OrbitReducer(ProbedLayer layer, Set<OrbitStatistic> statistics, List<Perturbation> perturbations,
-                 boolean doublePrecision, boolean nhwc) {
+    /** @param nhwc the layer's feature maps are [B, H, W, C] */
+    OrbitReducer(ProbedLayer layer, Set<OrbitStatistic> statistics, List<Perturbation> perturbations, boolean nhwc) {
         this.layer = layer;
         this.statistics = statistics;
         this.perturbations = perturbations;
-        this.doublePrecision = doublePrecision;
         this.nhwc = nhwc;
     }
 
@@ -45,132 +40,124 @@ final class OrbitReducer {
         OrbitActivations o = new OrbitActivations(layer, examples, classes);
         int order = layer.group().order();
         int e = layer.group().identity();
-        INDArray act = nhwc && activations.rank() == 4 ? activations.permute(0, 3, 1, 2) : activations;
-        long[] exampleShape = Arrays.copyOfRange(act.shape(), 1, act.rank());
-        long features = act.length() / act.size(0);
-        INDArray flat = rows(act, 0, (long) order * examples).reshape('c', order, examples, features);
-        if (doublePrecision && flat.dataType() != DataType.DOUBLE) {
-            flat = flat.castTo(DataType.DOUBLE);
-        }
-        INDArray identity = flat.get(NDArrayIndex.point(e), NDArrayIndex.all(), NDArrayIndex.all());
         int sets = examples / order;
-        if (statistics.contains(OrbitStatistic.GRAM) || statistics.contains(OrbitStatistic.EQUIVARIANCE)) {
-            INDArray byExample = flat.permute(1, 0, 2);
-            o.gram = toJava(Nd4j.matmul(byExample, byExample, false, true, false));
-        }
-        if ((statistics.contains(OrbitStatistic.BASELINE_GRAM) || statistics.contains(OrbitStatistic.EQUIVARIANCE)) && sets > 0) {
-            INDArray members = identity.get(NDArrayIndex.interval(0, (long) sets * order), NDArrayIndex.all())
-                    .reshape('c', sets, order, features);
-            o.baselineGram = toJava(Nd4j.matmul(members, members, false, true, false));
-        } else {
-            o.baselineGram = new double[0];
-        }
-        if (statistics.contains(OrbitStatistic.EQUIVARIANCE) && layer.field() != null) {
-            equivariance(o, flat, identity, exampleShape, examples, sets);
+        INDArray act = nhwc && activations.rank() == 4 ? activations.permute(0, 3, 1, 2) : activations;
+        boolean equivariance = statistics.contains(OrbitStatistic.EQUIVARIANCE) && layer.field() != null;
+        if (statistics.contains(OrbitStatistic.GRAM) || statistics.contains(OrbitStatistic.BASELINE_GRAM) || equivariance) {
+            ActivationBuffer buffer = ActivationBuffer.of(act);
+            FieldTransform rho = equivariance ? transform(o, act) : null;
+            boolean[] permute = null;
+            int[][] outerMaps = new int[order][];
+            int[][] innerMaps = new int[order][];
+            if (rho != null) {
+                permute = new boolean[order];
+                for (int g = 0; g < order; g++) {
+                    permute[g] = rho.isPermutation(g);
+                    if (permute[g]) {
+                        outerMaps[g] = rho.outerMap(g, buffer.outer());
+                        innerMaps[g] = rho.innerMap(g, buffer.outer());
+                    }
+                }
+            }
+            ActivationBuffer.SetProducts orbit = buffer.sets(examples, 0, 1, examples, order, e, permute, outerMaps, innerMaps);
+            ActivationBuffer.SetProducts baseline = buffer.sets(sets, e * examples, order, 1, order, e, permute, outerMaps, innerMaps);
+            o.gram = orbit.gram();
+            o.baselineGram = baseline.gram();
+            if (rho != null) {
+                o.equivarianceInner = orbit.cross();
+                o.baselineEquivarianceInner = baseline.cross();
+                o.transformedNormSq = new double[examples * order];
+                for (int b = 0; b < examples; b++) {
+                    Arrays.fill(o.transformedNormSq, b * order, (b + 1) * order, o.gram[(b * order + e) * order + e]);
+                }
+                interpolated(o, rho, act, permute, examples, sets);
+            }
         }
         if (statistics.contains(OrbitStatistic.FEATURES)) {
-            o.features = flat.reshape('c', (long) order * examples, features).toDoubleMatrix();
+            o.features = toRows(rows(act, 0, (long) order * examples));
         }
         if (statistics.contains(OrbitStatistic.LIE)) {
             for (int i = 0; i < perturbations.size(); i++) {
                 long start = (long) order * examples + 2L * i * examples;
-                INDArray plus = rows(act, start, start + examples).reshape('c', examples, features);
-                INDArray minus = rows(act, start + examples, start + 2L * examples).reshape('c', examples, features);
-                o.lieNorms.put(perturbations.get(i), plus.sub(minus).norm2(1).toDoubleVector());
+                INDArray diff = rows(act, start, start + examples).sub(rows(act, start + examples, start + 2L * examples));
+                double[] sq = FieldTransform.dot(diff, diff);
+                o.lieNorms.put(perturbations.get(i), Arrays.stream(sq).map(Math::sqrt).toArray());
             }
         }
         return o;
     }
 
-    private void equivariance(OrbitActivations o, INDArray flat, INDArray identity, long[] exampleShape,
-                              int examples, int sets) {
-        int order = layer.group().order();
-        int e = layer.group().identity();
-        FieldTransform rho;
+    /** ρ for this layer's feature shape, or null (with the reason recorded) when the field cannot act on it. */
+    private FieldTransform transform(OrbitActivations o, INDArray act) {
+        long[] exampleShape = Arrays.copyOfRange(act.shape(), 1, act.rank());
         try {
-            rho = transforms.computeIfAbsent(Arrays.toString(exampleShape),
-                    k -> new FieldTransform(layer.field(), order, exampleShape));
+            return transforms.computeIfAbsent(Arrays.toString(exampleShape),
+                    k -> new FieldTransform(layer.field(), layer.group().order(), exampleShape));
         } catch (IllegalArgumentException ex) {
             o.equivarianceUnavailable = layer.field().describe() + " does not act on features of shape "
                     + Arrays.toString(exampleShape) + ": " + ex.getMessage();
-            return;
+            return null;
         }
-        long features = flat.size(2);
-        long[] batchShape = new long[exampleShape.length + 1];
-        batchShape[0] = examples;
-        System.arraycopy(exampleShape, 0, batchShape, 1, exampleShape.length);
-        INDArray identityMaps = identity.reshape('c', batchShape);
-        double[] inner = new double[examples * order];
-        double[] normSq = new double[examples * order];
-        double[] baselineInner = new double[sets * order];
-        try {
-            for (int g = 0; g < order; g++) {
-                if (g == e) {
-                    for (int b = 0; b < examples; b++) {
-                        double self = o.gram[(b * order + e) * order + e];
-                        inner[b * order + g] = self;
-                        normSq[b * order + g] = self;
-                    }
-                    for (int s = 0; s < sets; s++) {
-                        baselineInner[s * order + g] = o.baselineGram[(s * order) * order];
-                    }
-                    continue;
-                }
-                INDArray transformed = rho.apply(g, identityMaps).reshape('c', examples, features);
-                if (transformed.dataType() != flat.dataType()) {
-                    transformed = transformed.castTo(flat.dataType());
-                }
-                INDArray moved = flat.get(NDArrayIndex.point(g), NDArrayIndex.all(), NDArrayIndex.all());
-                double[] dots = rowDots(moved, transformed);
-                double[] norms = rho.preservesNorm(g) ? null : rowDots(transformed, transformed);
-                for (int b = 0; b < examples; b++) {
-                    inner[b * order + g] = dots[b];
-                    normSq[b * order + g] = norms == null ? o.gram[(b * order + e) * order + e] : norms[b];
-                }
-                if (sets > 0) {
-                    long end = (long) sets * order;
-                    double[] cross = rowDots(identity.get(NDArrayIndex.interval(g, order, end), NDArrayIndex.all()),
-                            transformed.get(NDArrayIndex.interval(0, order, end), NDArrayIndex.all()));
-                    for (int s = 0; s < sets; s++) {
-                        baselineInner[s * order + g] = cross[s];
-                    }
+    }
+
+    /** Equivariance products for the elements whose ρ(g) interpolates, through the field itself. */
+    private static void interpolated(OrbitActivations o, FieldTransform rho, INDArray act, boolean[] permute,
+                                     int examples, int sets) {
+        int order = permute.length;
+        int e = o.group().identity();
+        INDArray identity = rows(act, (long) e * examples, (long) (e + 1) * examples);
+        for (int g = 0; g < order; g++) {
+            if (permute[g]) {
+                continue;
+            }
+            INDArray moved = rho.apply(g, identity);
+            double[] dots = FieldTransform.dot(rows(act, (long) g * examples, (long) (g + 1) * examples), moved);
+            double[] norms = FieldTransform.dot(moved, moved);
+            for (int b = 0; b < examples; b++) {
+                o.equivarianceInner[b * order + g] = dots[b];
+                o.transformedNormSq[b * order + g] = norms[b];
+            }
+            if (sets > 0) {
+                double[] cross = FieldTransform.dot(everyNth(identity, g, order, sets), everyNth(moved, e, order, sets));
+                for (int s = 0; s < sets; s++) {
+                    o.baselineEquivarianceInner[s * order + g] = cross[s];
                 }
             }
-        } catch (IllegalArgumentException ex) {
-            o.equivarianceUnavailable = layer.field().describe() + " does not act on features of shape "
-                    + Arrays.toString(exampleShape) + ": " + ex.getMessage();
-            return;
         }
-        o.equivarianceInner = inner;
-        o.transformedNormSq = normSq;
-        o.baselineEquivarianceInner = baselineInner;
+    }
+
+    /** A batch [n, ...] as n Java rows of its flattened features. */
+    private static double[][] toRows(INDArray batch) {
+        int n = (int) batch.size(0);
+        int f = (int) (batch.length() / n);
+        double[] flat = batch.dup('c').reshape(batch.length()).toDoubleVector();
+        double[][] out = new double[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = Arrays.copyOfRange(flat, i * f, (i + 1) * f);
+        }
+        return out;
+    }
+
+    /**
+     * Rows start, start + step, …, start + (count − 1)·step (a copy; ND4J M2.1's strided interval
+     * index returns wrong rows, and splitting a permuted view by reshape returned an empty array).
+     */
+    static INDArray everyNth(INDArray a, int start, int step, int count) {
+        long[] picked = new long[count];
+        for (int k = 0; k < count; k++) {
+            picked[k] = start + (long) k * step;
+        }
+        INDArrayIndex[] idx = new INDArrayIndex[a.rank()];
+        Arrays.fill(idx, NDArrayIndex.all());
+        idx[0] = new SpecifiedIndex(picked);
+        return a.get(idx);
     }
 
     /** Rows [from, to) of an array of any rank. */
     private static INDArray rows(INDArray a, long from, long to) {
-        INDArrayIndexes idx = new INDArrayIndexes(a.rank());
-        return a.get(idx.rows(from, to));
-    }
-
-    /** ⟨a_i, b_i⟩ for every row i of two [n, F] arrays. */
-    private static double[] rowDots(INDArray a, INDArray b) {
-        INDArray out = Nd4j.getExecutioner().exec(new Dot(a, b, 1));
-        return out.toDoubleVector();
-    }
-
-    private static double[] toJava(INDArray a) {
-        return a.reshape(a.length()).toDoubleVector();
-    }
-
-    /** Index arrays selecting a row range of an array of a given rank. */
-    private record INDArrayIndexes(int rank) {
-        org.nd4j.linalg.indexing.INDArrayIndex[] rows(long from, long to) {
-            org.nd4j.linalg.indexing.INDArrayIndex[] idx = new org.nd4j.linalg.indexing.INDArrayIndex[rank];
-            idx[0] = NDArrayIndex.interval(from, to);
-            for (int i = 1; i < rank; i++) {
-                idx[i] = NDArrayIndex.all();
-            }
-            return idx;
-        }
+        INDArrayIndex[] idx = new INDArrayIndex[a.rank()];
+        idx[0] = NDArrayIndex.interval(from, to);
+        Arrays.fill(idx, 1, idx.length, NDArrayIndex.all());
+        return a.get(idx);
     }
 }

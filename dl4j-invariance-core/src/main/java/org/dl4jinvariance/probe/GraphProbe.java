@@ -128,10 +128,13 @@ final class GraphProbe extends ModelProbe {
             INDArray[] in = v.getInputs();
             savedInputs[v.getVertexIndex()] = in == null ? null : in.clone();
         }
+        INDArray[] savedNetworkInputs = graph.getInputs();
         INDArray[] savedInputMasks = graph.getInputMaskArrays();
         INDArray[] savedLabelMasks = graph.getLabelMaskArrays();
         try {
             savedLayers.setMiniBatch(layers, (int) input.size(0));
+            // Layer vertices read the mini-batch size for their preprocessors from the graph's input.
+            graph.setInputs(input);
             if (featuresMask != null) {
                 graph.setLayerMaskArrays(new INDArray[] {featuresMask}, null);
             }
@@ -144,6 +147,7 @@ final class GraphProbe extends ModelProbe {
                     graph.clearLayerMaskArrays();
                 }
             }
+            graph.setInputs(savedNetworkInputs);
             savedLayers.restore(layers);
             for (GraphVertex v : vertices) {
                 INDArray[] in = savedInputs[v.getVertexIndex()];

@@ -29,9 +29,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p><b>The model is never changed.</b> The pass runs layer by layer inside DL4J's own
  * inference workspaces (the protocol of {@code MultiLayerNetwork.outputOfLayerDetached} and
- * {@code ComputationGraph.outputOfLayersDetached}, reproduced with public API) without
- * {@code setInput}: parameters, updater state, iteration/epoch counters, the network's stored
- * input, labels and masks, the layers' own input, mask and mini-batch fields, and the
+ * {@code ComputationGraph.outputOfLayersDetached}, reproduced with public API), and every field
+ * it touches is put back: parameters, updater state, iteration/epoch counters, the network's
+ * stored input, labels and masks, the layers' own input, mask and mini-batch fields, and the
  * training/inference configuration are the same afterwards. Inference mode means dropout is
  * off and batch normalization uses its running statistics; no random numbers are drawn.
  *

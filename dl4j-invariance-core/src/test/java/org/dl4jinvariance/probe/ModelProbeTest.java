@@ -1,0 +1,204 @@
+package org.dl4jinvariance.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jinvariance.action.ImageActions;
+import org.dl4jinvariance.data.Datasets;
+import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.metric.InvarianceEvaluator;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The probe sees what DL4J's own inference sees, in one forward pass for any number of layers,
+ * and leaves the model exactly as it found it.
+ */
+class ModelProbeTest {
+
+    private static final DataSet BATCH = Datasets.mnist().slice(0, 24);
+
+    @Test
+    void activationsEqualFeedForwardForEveryLayer() {
+        MultiLayerNetwork net = trainedNet();
+        ModelProbe probe = ModelProbe.of(net);
+        assertEquals(List.of("conv", "pool", "bn", "dense", "output"), probe.layerNames());
+        Map<String, INDArray> acts = probe.activations(BATCH.getFeatures(), probe.layerNames());
+        List<INDArray> expected = net.feedForward(BATCH.getFeatures(), false);
+        for (int i = 0; i < probe.layerNames().size(); i++) {
+            assertEquals(expected.get(i + 1), acts.get(probe.layerNames().get(i)), probe.layerNames().get(i));
+        }
+        assertEquals(net.output(BATCH.getFeatures(), false), acts.get("output"), "dropout off, BN running statistics");
+        assertEquals(acts, probe.activations(BATCH.getFeatures(), probe.layerNames(), 7), "chunked to 7 rows");
+
+        ComputationGraph graph = trainedGraph();
+        ModelProbe graphProbe = ModelProbe.of(graph);
+        Map<String, INDArray> graphActs = graphProbe.activations(BATCH.getFeatures(), graphProbe.layerNames());
+        Map<String, INDArray> graphExpected = graph.feedForward(BATCH.getFeatures(), false);
+        for (String layer : graphProbe.layerNames()) {
+            assertEquals(graphExpected.get(layer), graphActs.get(layer), layer);
+        }
+    }
+
+    @Test
+    void layersAreKeyedByNameOrIndex() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().list()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(3).build())
+                .layer(new OutputLayer.Builder().name("out").nOut(2).build())
+                .setInputType(InputType.feedForward(4)).build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        ModelProbe probe = ModelProbe.of(net);
+        assertEquals(List.of("0", "out"), probe.layerNames());
+        assertEquals("0", probe.resolve("layer0"));
+        assertEquals("out", probe.resolve("1"));
+        assertEquals("out", probe.outputLayer());
+    }
+
+    @Test
+    void probingNeverChangesTheNetwork() {
+        MultiLayerNetwork net = trainedNet();
+        INDArray outputBefore = net.output(BATCH.getFeatures(), false);   // output() itself stores its input
+        INDArray storedInput = BATCH.getFeatures().dup();
+        INDArray storedLabels = BATCH.getLabels().dup();
+        net.setInput(storedInput);
+        net.setLabels(storedLabels);
+        Snapshot before = Snapshot.of(net);
+
+        ModelProbe probe = ModelProbe.of(net);
+        probe.activations(BATCH.getFeatures(), probe.layerNames());
+        probe.forward(BATCH.getFeatures(), Nd4j.ones(DataType.FLOAT, 24, 1, 1, 1), List.of("dense"), (l, a) -> { });
+        evaluator().evaluate(probe, Datasets.mnist().iterator(32, 0, 64));
+
+        assertEquals(before, Snapshot.of(net));
+        assertSame(storedInput, net.getInput());
+        assertSame(storedLabels, net.getLabels());
+        assertEquals(outputBefore, net.output(BATCH.getFeatures(), false));
+    }
+
+    @Test
+    void probingNeverChangesTheGraph() {
+        ComputationGraph graph = trainedGraph();
+        INDArray outputBefore = graph.outputSingle(false, BATCH.getFeatures());
+        INDArray stored = BATCH.getFeatures().dup();
+        graph.setInputs(stored);
+        Snapshot before = Snapshot.of(graph);
+        evaluator().evaluate(graph, Datasets.mnist().iterator(32, 0, 64));
+        ModelProbe.of(graph).forward(BATCH.getFeatures(), Nd4j.ones(DataType.FLOAT, 24, 1, 1, 1), List.of("dense"), (l, a) -> { });
+        assertEquals(before, Snapshot.of(graph));
+        assertSame(stored, graph.getInputs()[0]);
+        assertEquals(outputBefore, graph.outputSingle(false, BATCH.getFeatures()));
+    }
+
+    /** Test 6 of issue 3: probing five layers runs exactly as many forward passes as probing one. */
+    @Test
+    void fiveLayersCostTheForwardPassesOfOne() {
+        ModelProbe probe = ModelProbe.of(trainedNet());
+        InvarianceEvaluator.Builder b = InvarianceEvaluator.builder()
+                .inputAction(ImageActions.rotation(Groups.c4())).maxExamples(150).maxBatch(240);   // 60 examples per pass
+        long start = probe.forwardPasses();
+        b.layers("conv").build().evaluate(probe, Datasets.mnist().iterator(50, 0, 150));
+        long one = probe.forwardPasses() - start;
+        b.layers("conv", "pool", "bn", "dense", "output").build().evaluate(probe, Datasets.mnist().iterator(50, 0, 150));
+        long five = probe.forwardPasses() - start - one;
+        assertEquals(3, one, "150 examples in chunks of 60: three passes");
+        assertEquals(one, five);
+    }
+
+    private static InvarianceEvaluator evaluator() {
+        return InvarianceEvaluator.builder().inputAction(ImageActions.rotation(Groups.d4())).maxExamples(64).build();
+    }
+
+    /** Everything a probe could disturb, compared by value. */
+    private record Snapshot(INDArray params, INDArray updaterState, int iterations, int epochs, String config,
+                            List<Object> layerFields, long rngPosition) {
+        static Snapshot of(MultiLayerNetwork net) {
+            return new Snapshot(net.params().dup(), net.getUpdater().getStateViewArray().dup(), net.getIterationCount(),
+                    net.getEpochCount(), net.getLayerWiseConfigurations().toJson(), layerFields(net.getLayers()),
+                    Nd4j.getRandom().getPosition());
+        }
+
+        static Snapshot of(ComputationGraph graph) {
+            return new Snapshot(graph.params().dup(), graph.getUpdater().getStateViewArray().dup(),
+                    graph.getConfiguration().getIterationCount(), graph.getConfiguration().getEpochCount(),
+                    graph.getConfiguration().toJson(), layerFields(graph.getLayers()), Nd4j.getRandom().getPosition());
+        }
+
+        private static List<Object> layerFields(Layer[] layers) {
+            List<Object> fields = new ArrayList<>();
+            for (Layer l : layers) {
+                fields.add(String.valueOf(l.input()));
+                fields.add(String.valueOf(l.getMaskArray()));
+                fields.add(l.getIterationCount());
+                fields.add(l.getEpochCount());
+            }
+            return fields;
+        }
+    }
+
+    /** conv → max-pool → batch norm → dense (dropout 0.5) → softmax, trained for 3 Adam steps. */
+    private static MultiLayerNetwork trainedNet() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(21).updater(new Adam(1e-2))
+                .list()
+                .layer(new ConvolutionLayer.Builder(3, 3).name("conv").nOut(4).activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder().name("pool").kernelSize(2, 2).stride(2, 2).build())
+                .layer(new BatchNormalization.Builder().name("bn").build())
+                .layer(new DenseLayer.Builder().name("dense").nOut(16).dropOut(0.5).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(28, 28, 1))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        for (int i = 0; i < 3; i++) {
+            net.fit(BATCH);
+        }
+        assertTrue(net.getIterationCount() == 3);
+        return net;
+    }
+
+    private static ComputationGraph trainedGraph() {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(21).updater(new Adam(1e-2))
+                .graphBuilder()
+                .addInputs("in")
+                .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build(), "in")
+                .addLayer("pool", new SubsamplingLayer.Builder().kernelSize(2, 2).stride(2, 2).build(), "conv")
+                .addLayer("bn", new BatchNormalization.Builder().build(), "pool")
+                .addLayer("dense", new DenseLayer.Builder().nOut(16).dropOut(0.5).activation(Activation.RELU).build(), "bn")
+                .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                        .activation(Activation.SOFTMAX).build(), "dense")
+                .setOutputs("output")
+                .setInputTypes(InputType.convolutional(28, 28, 1))
+                .build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        for (int i = 0; i < 3; i++) {
+            graph.fit(BATCH);
+        }
+        return graph;
+    }
+}
