@@ -28,6 +28,9 @@ public final class BenchmarkRunner {
         rows.add(ConvolutionLayerBenchmark.liftingC4());
         rows.add(ExportedInferenceBenchmark.exportedVsHandBuilt());
         rows.add(ExportedInferenceBenchmark.equivariantVsExported());
+        // issue 5: listener
+        rows.add(ListenerOverheadBenchmark.listener());
+        rows.add(ListenerOverheadBenchmark.forwardFloor());
         return rows;
     }
 
