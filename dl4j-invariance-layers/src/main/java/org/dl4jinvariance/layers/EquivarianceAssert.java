@@ -1,0 +1,313 @@
+package org.dl4jinvariance.layers;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jinvariance.action.GroupAction;
+import org.dl4jinvariance.field.EquivariantLayer;
+import org.dl4jinvariance.field.FieldType;
+import org.dl4jinvariance.group.PlanarGroup;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Equivariance checks for users' own tests: for every element g of the group and every layer i
+ * whose field type ρ_i is known, the error
+ * <pre>
+ *   e_i(g) = max | f_i(g·x) − ρ_i(g) f_i(x) |
+ * </pre>
+ * (inference mode, max over the batch and all features). ρ_i is the layer's
+ * {@link EquivariantLayer#outputField()}; for standard DL4J layers it follows from the layer
+ * before (activations, dropout, pooling keep it; global pooling turns a spatial field trivial;
+ * dense and output layers after a trivial field stay trivial). The network output is always
+ * checked: against its known field, or else for invariance (rank 2) or spatial equivariance
+ * (rank 4). A failure names the worst group element and layer.
+ */
+public final class EquivarianceAssert {
+
+    private static final int PROBE_BATCH = 4;
+    private static final long PROBE_SEED = 12345;
+
+    private EquivarianceAssert() {
+    }
+
+    /** One checked layer: its largest error over the group and where it occurred. */
+    public record LayerError(String layer, String layerType, FieldType field, boolean assumed, double maxError,
+            int worstElement) {
+    }
+
+    /** Errors of every checked layer, in forward order. */
+    public record Report(PlanarGroup group, List<LayerError> layers) {
+
+        /** The checked layer with the largest error. */
+        public LayerError worst() {
+            LayerError worst = layers.get(0);
+            for (LayerError l : layers) {
+                if (l.maxError > worst.maxError || Double.isNaN(l.maxError)) {
+                    worst = l;
+                }
+            }
+            return worst;
+        }
+
+        /** The first layer (forward order) whose error exceeds the tolerance, or null. */
+        public LayerError firstAbove(double tolerance) {
+            for (LayerError l : layers) {
+                if (!(l.maxError <= tolerance)) {
+                    return l;
+                }
+            }
+            return null;
+        }
+
+        /** One line per checked layer. */
+        public String table() {
+            StringBuilder sb = new StringBuilder();
+            for (LayerError l : layers) {
+                sb.append(String.format(Locale.ROOT, "  %-24s %-26s %-22s max error %.3g (at %s)%n", l.layer,
+                        l.layerType, l.field.describe() + (l.assumed ? " (assumed)" : ""), l.maxError,
+                        group.elementName(l.worstElement)));
+            }
+            return sb.toString();
+        }
+    }
+
+    /**
+     * Asserts equivariance on a seeded batch of random inputs shaped like the network's input
+     * (taken from the first layer's recorded input type or input preprocessor).
+     *
+     * @throws AssertionError            naming the worst group element and layer
+     * @throws IllegalArgumentException  when the input shape cannot be inferred (pass an input)
+     */
+    public static void assertEquivariant(Model net, PlanarGroup group, GroupAction action, double tolerance) {
+        assertEquivariant(net, group, action, probeInput(net), tolerance);
+    }
+
+    /**
+     * Asserts that every checked layer satisfies e_i(g) ≤ tolerance for every g, on the given batch.
+     *
+     * @throws AssertionError naming the worst group element and layer, with the per-layer table
+     */
+    public static void assertEquivariant(Model net, PlanarGroup group, GroupAction action, INDArray input,
+            double tolerance) {
+        Report report = measure(net, group, action, input);
+        LayerError first = report.firstAbove(tolerance);
+        if (first == null) {
+            return;
+        }
+        LayerError worst = report.worst();
+        throw new AssertionError(String.format(Locale.ROOT,
+                "Network is not %s-equivariant within %.3g: worst element %s (g=%d) at layer %s (%s, expected %s%s): "
+                        + "max |f(g·x) − ρ(g)f(x)| = %.4g; first layer over the tolerance: %s (%.4g at %s).%n%s",
+                group.name(), tolerance, group.elementName(worst.worstElement), worst.worstElement, worst.layer,
+                worst.layerType, worst.field.describe(), worst.assumed ? ", assumed for the output" : "",
+                worst.maxError, first.layer, first.maxError, group.elementName(first.worstElement), report.table()));
+    }
+
+    /** The per-layer errors of a MultiLayerNetwork or ComputationGraph on one batch. */
+    public static Report measure(Model net, PlanarGroup group, GroupAction action, INDArray input) {
+        if (!action.group().equals(group)) {
+            throw new IllegalArgumentException("The action acts with " + action.group().name() + " but the group is "
+                    + group.name());
+        }
+        List<Probe> probes = probes(net, group, input);
+        Map<String, INDArray> base = activations(net, input);
+        double[] worst = new double[probes.size()];
+        int[] worstElement = new int[probes.size()];
+        for (int g = 0; g < group.order(); g++) {
+            if (g == group.identity()) {
+                continue;
+            }
+            Map<String, INDArray> moved = activations(net, action.apply(g, input));
+            for (int i = 0; i < probes.size(); i++) {
+                Probe p = probes.get(i);
+                INDArray expected = p.field.apply(g, base.get(p.key));
+                INDArray actual = moved.get(p.key);
+                double err = maxAbsDiff(actual, expected);
+                if (err > worst[i] || Double.isNaN(err)) {
+                    worst[i] = err;
+                    worstElement[i] = g;
+                }
+            }
+        }
+        List<LayerError> layers = new ArrayList<>();
+        for (int i = 0; i < probes.size(); i++) {
+            Probe p = probes.get(i);
+            layers.add(new LayerError(p.label, p.type, p.field, p.assumed, worst[i], worstElement[i]));
+        }
+        return new Report(group, layers);
+    }
+
+    private static double maxAbsDiff(INDArray a, INDArray b) {
+        if (!Arrays.equals(a.shape(), b.shape())) {
+            throw new IllegalArgumentException("Transformed activations have shape " + Arrays.toString(a.shape())
+                    + " but ρ(g)f(x) has " + Arrays.toString(b.shape()));
+        }
+        return Transforms.abs(a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE))).maxNumber().doubleValue();
+    }
+
+    /** A layer to check: activation key, label, and the field its output should carry. */
+    private record Probe(String key, String label, String type, FieldType field, boolean assumed) {
+    }
+
+    private static Map<String, INDArray> activations(Model net, INDArray input) {
+        if (net instanceof MultiLayerNetwork mln) {
+            List<INDArray> acts = mln.feedForward(input, false);
+            Map<String, INDArray> out = new HashMap<>();
+            for (int i = 1; i < acts.size(); i++) {
+                out.put(String.valueOf(i - 1), acts.get(i));
+            }
+            return out;
+        }
+        if (net instanceof ComputationGraph cg) {
+            return cg.feedForward(input, false);
+        }
+        throw new IllegalArgumentException("Expected a MultiLayerNetwork or ComputationGraph, got "
+                + (net == null ? "null" : net.getClass().getName()));
+    }
+
+    private static List<Probe> probes(Model net, PlanarGroup group, INDArray input) {
+        Map<String, INDArray> shapes = activations(net, input);
+        List<Probe> probes = new ArrayList<>();
+        if (net instanceof MultiLayerNetwork mln) {
+            int n = mln.getnLayers();
+            FieldType field = FieldType.spatial(group);
+            for (int i = 0; i < n; i++) {
+                Layer layer = mln.getLayerWiseConfigurations().getConf(i).getLayer();
+                field = derive(layer, field);
+                String label = i + (layer.getLayerName() == null ? "" : " '" + layer.getLayerName() + "'");
+                addProbe(probes, String.valueOf(i), label, layer, field, i == n - 1, shapes, group);
+            }
+        } else {
+            ComputationGraph cg = (ComputationGraph) net;
+            ComputationGraphConfiguration conf = cg.getConfiguration();
+            Map<String, FieldType> fields = new HashMap<>();
+            for (String in : conf.getNetworkInputs()) {
+                fields.put(in, FieldType.spatial(group));
+            }
+            for (int idx : cg.topologicalSortOrder()) {
+                String name = cg.getVertices()[idx].getVertexName();
+                GraphVertex v = conf.getVertices().get(name);
+                if (v == null) {
+                    continue;
+                }
+                List<String> inputs = conf.getVertexInputs().get(name);
+                FieldType in = inputs != null && inputs.size() == 1 ? fields.get(inputs.get(0)) : null;
+                FieldType out = v instanceof LayerVertex lv ? derive(lv.getLayerConf().getLayer(), in) : null;
+                fields.put(name, out);
+                boolean isOutput = conf.getNetworkOutputs().contains(name);
+                if (out != null || isOutput) {
+                    Layer layer = v instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null;
+                    addProbe(probes, name, "'" + name + "'", layer, out, isOutput, shapes, group);
+                }
+            }
+        }
+        return probes;
+    }
+
+    private static void addProbe(List<Probe> probes, String key, String label, Layer layer, FieldType field,
+            boolean isOutput, Map<String, INDArray> shapes, PlanarGroup group) {
+        String type = layer == null ? "vertex" : layer.getClass().getSimpleName();
+        if (field != null) {
+            probes.add(new Probe(key, label, type, field, false));
+        } else if (isOutput) {
+            FieldType assumed = shapes.get(key).rank() == 4 ? FieldType.spatial(group) : FieldType.trivial();
+            probes.add(new Probe(key, label, type, assumed, true));
+        }
+    }
+
+    /** ρ of a layer's output from ρ of its input, or null when unknown. */
+    static FieldType derive(Layer layer, FieldType in) {
+        if (layer instanceof EquivariantLayer e) {
+            return e.outputField();
+        }
+        if (in == null) {
+            return null;
+        }
+        if (layer instanceof ActivationLayer || layer instanceof DropoutLayer || layer instanceof SubsamplingLayer) {
+            return in;
+        }
+        if (layer instanceof GlobalPoolingLayer) {
+            return in instanceof FieldType.Regular ? in : FieldType.trivial();
+        }
+        if (layer instanceof BatchNormalization) {
+            return in instanceof FieldType.Regular ? null : in;
+        }
+        if (in.isTrivial() && (layer instanceof LossLayer
+                || (layer instanceof FeedForwardLayer && !(layer instanceof ConvolutionLayer)))) {
+            return in;
+        }
+        return null;
+    }
+
+    /** A seeded uniform [0, 1) batch shaped like the network's input. */
+    static INDArray probeInput(Model net) {
+        long[] shape = null;
+        DataType dataType = net.params().dataType();
+        if (net instanceof MultiLayerNetwork mln) {
+            shape = imageShape(mln.getLayerWiseConfigurations().getConf(0).getLayer(),
+                    mln.getLayerWiseConfigurations().getInputPreProcess(0));
+        } else if (net instanceof ComputationGraph cg) {
+            ComputationGraphConfiguration conf = cg.getConfiguration();
+            if (conf.getNetworkInputs().size() == 1) {
+                String in = conf.getNetworkInputs().get(0);
+                for (Map.Entry<String, List<String>> e : conf.getVertexInputs().entrySet()) {
+                    if (e.getValue().contains(in) && conf.getVertices().get(e.getKey()) instanceof LayerVertex lv) {
+                        shape = imageShape(lv.getLayerConf().getLayer(), lv.getPreProcessor());
+                        if (shape != null) {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        if (shape == null) {
+            throw new IllegalArgumentException("Cannot infer the input shape of this " + net.getClass().getSimpleName()
+                    + " (first layer has no recorded input size); pass an input batch to "
+                    + "assertEquivariant(net, group, action, input, tolerance)");
+        }
+        Random random = new Random(PROBE_SEED);
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        double[] values = new double[(int) n];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextDouble();
+        }
+        return Nd4j.createFromArray(values).reshape('c', shape).castTo(dataType);
+    }
+
+    private static long[] imageShape(Layer first, InputPreProcessor pre) {
+        if (pre instanceof FeedForwardToCnnPreProcessor ff) {
+            return new long[] {PROBE_BATCH, ff.getNumChannels(), ff.getInputHeight(), ff.getInputWidth()};
+        }
+        if (first instanceof AbstractGroupConvolution c && c.getInputHeight() > 0) {
+            return new long[] {PROBE_BATCH, c.inputChannels(), c.getInputHeight(), c.getInputWidth()};
+        }
+        return null;
+    }
+}
