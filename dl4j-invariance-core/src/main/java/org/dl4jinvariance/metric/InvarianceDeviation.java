@@ -1,0 +1,93 @@
+package org.dl4jinvariance.metric;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How far a layer's features move within an orbit:
+ * <pre>
+ *   invariance(x) = (1/|G|) Σ_g m(f(g·x), c(x)),   c(x) = (1/|G|) Σ_h f(h·x)
+ * </pre>
+ * reported as the mean over examples x ({@link MetricKeys#INVARIANCE}), and normalized by the
+ * same formula on sets of |G| distinct untransformed inputs in place of an orbit
+ * ({@link MetricKeys#INVARIANCE_NORMALIZED}: 0 = invariant, ≈ 1 = the orbit is as spread as
+ * unrelated inputs). With {@link Distance#KL} the features are class probabilities, so KL
+ * applies at the output layer only.
+ */
+public final class InvarianceDeviation implements OrbitMetric {
+
+    private final Distance distance;
+
+    public InvarianceDeviation(Distance distance) {
+        if (distance == null) {
+            throw new IllegalArgumentException("InvarianceDeviation needs a distance, got null");
+        }
+        this.distance = distance;
+    }
+
+    public Distance distance() {
+        return distance;
+    }
+
+    @Override
+    public String describe() {
+        return MetricKeys.INVARIANCE + "(" + distance + ")";
+    }
+
+    @Override
+    public List<String> keys(ProbedLayer layer) {
+        return List.of(MetricKeys.INVARIANCE, MetricKeys.INVARIANCE_NORMALIZED);
+    }
+
+    @Override
+    public String notApplicableReason(ProbedLayer layer) {
+        return distance == Distance.KL && !layer.isOutput()
+                ? "KL distance compares class probabilities; it applies at the output layer only" : null;
+    }
+
+    @Override
+    public Set<OrbitStatistic> statistics(ProbedLayer layer) {
+        return distance.usesInnerProducts() ? EnumSet.of(OrbitStatistic.GRAM, OrbitStatistic.BASELINE_GRAM)
+                : EnumSet.of(OrbitStatistic.FEATURES);
+    }
+
+    @Override
+    public MetricSamples compute(OrbitActivations o) {
+        int n = o.group().order();
+        double[] values = new double[o.examples()];
+        double[] baseline = new double[o.sets()];
+        for (int b = 0; b < values.length; b++) {
+            final int x = b;
+            values[b] = distance.usesInnerProducts()
+                    ? Centroids.meanDistance(distance, (g, h) -> o.inner(x, g, h), n)
+                    : Centroids.meanDistance(distance, orbitProbabilities(o, x));
+        }
+        for (int s = 0; s < baseline.length; s++) {
+            final int set = s;
+            baseline[s] = distance.usesInnerProducts()
+                    ? Centroids.meanDistance(distance, (j, k) -> o.baselineInner(set, j, k), n)
+                    : Centroids.meanDistance(distance, setProbabilities(o, set));
+        }
+        return new MetricSamples().put(MetricKeys.INVARIANCE, values)
+                .putRatio(MetricKeys.INVARIANCE_NORMALIZED, values, baseline);
+    }
+
+    static double[][] orbitProbabilities(OrbitActivations o, int b) {
+        double[][] p = new double[o.group().order()][];
+        for (int g = 0; g < p.length; g++) {
+            p[g] = o.probabilities(g, b);
+        }
+        return p;
+    }
+
+    static double[][] setProbabilities(OrbitActivations o, int s) {
+        int n = o.group().order();
+        int e = o.group().identity();
+        double[][] p = new double[n][];
+        for (int j = 0; j < n; j++) {
+            p[j] = o.probabilities(e, s * n + j);
+        }
+        return p;
+    }
+}

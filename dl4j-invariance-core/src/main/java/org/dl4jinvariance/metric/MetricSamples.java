@@ -1,0 +1,50 @@
+package org.dl4jinvariance.metric;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a metric computed for one chunk of examples: per metric key, one value per example, and
+ * for ratio keys (normalized forms) the per-set reference values whose mean divides them.
+ */
+public final class MetricSamples {
+
+    private final Map<String, double[]> values = new LinkedHashMap<>();
+    private final Map<String, double[]> references = new LinkedHashMap<>();
+    private final Map<String, String> notApplicable = new LinkedHashMap<>();
+
+    /** One value per example of the chunk under {@code key}. */
+    public MetricSamples put(String key, double[] perExample) {
+        values.put(key, perExample);
+        return this;
+    }
+
+    /**
+     * A ratio key: the reported value of example x is {@code perExample[x] / mean(reference)},
+     * the mean taken over every chunk (0 when perExample[x] is 0).
+     */
+    public MetricSamples putRatio(String key, double[] perExample, double[] reference) {
+        values.put(key, perExample);
+        references.put(key, reference);
+        return this;
+    }
+
+    /** {@code key} has no meaning for this layer; {@code reason} says why. */
+    public MetricSamples notApplicable(String key, String reason) {
+        notApplicable.put(key, reason);
+        return this;
+    }
+
+    public Map<String, double[]> values() {
+        return Collections.unmodifiableMap(values);
+    }
+
+    public Map<String, double[]> references() {
+        return Collections.unmodifiableMap(references);
+    }
+
+    public Map<String, String> notApplicableKeys() {
+        return Collections.unmodifiableMap(notApplicable);
+    }
+}

@@ -1,0 +1,294 @@
+package org.dl4jinvariance.probe;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.Convolution1DUtils;
+import org.deeplearning4j.util.ConvolutionUtils;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@link ModelProbe} for a single-input {@link ComputationGraph}: the topological inference loop
+ * of {@code outputOfLayersDetached}, with its pool of activation workspaces that close once every
+ * consumer of a vertex has run.
+ */
+final class GraphProbe extends ModelProbe {
+
+    private final ComputationGraph graph;
+    private final Map<String, Pointer> helperWorkspaces = new HashMap<>();
+
+    GraphProbe(ComputationGraph graph) {
+        if (graph.getVertices() == null) {
+            graph.init();
+        }
+        if (graph.getNumInputArrays() != 1) {
+            throw new IllegalArgumentException("ModelProbe supports graphs with one input, got "
+                    + graph.getNumInputArrays() + " inputs " + graph.getConfiguration().getNetworkInputs());
+        }
+        this.graph = graph;
+    }
+
+    @Override
+    public Model model() {
+        return graph;
+    }
+
+    @Override
+    public List<String> layerNames() {
+        List<String> names = new ArrayList<>();
+        String output = outputLayer();
+        for (int idx : graph.topologicalSortOrder()) {
+            GraphVertex v = graph.getVertices()[idx];
+            if (!v.isInputVertex() && !v.getVertexName().equals(output)) {
+                names.add(v.getVertexName());
+            }
+        }
+        names.add(output);
+        return names;
+    }
+
+    @Override
+    public String outputLayer() {
+        return graph.getConfiguration().getNetworkOutputs().get(0);
+    }
+
+    @Override
+    String resolveOrNull(String layer) {
+        GraphVertex v = layer == null ? null : graph.getVertex(layer);
+        return v == null || v.isInputVertex() ? null : v.getVertexName();
+    }
+
+    @Override
+    public org.deeplearning4j.nn.conf.layers.Layer layerConfig(String layer) {
+        GraphVertex v = graph.getVertex(resolve(layer));
+        return v.hasLayer() ? v.getLayer().conf().getLayer() : null;
+    }
+
+    @Override
+    public String inputLayerOf(String layer) {
+        GraphVertex v = graph.getVertex(resolve(layer));
+        VertexIndices[] in = v.getInputVertices();
+        if (in == null || in.length != 1) {
+            return null;
+        }
+        GraphVertex from = graph.getVertices()[in[0].getVertexIndex()];
+        return from.isInputVertex() ? null : from.getVertexName();
+    }
+
+    @Override
+    public Optional<long[]> flatImageShape() {
+        ComputationGraphConfiguration conf = graph.getConfiguration();
+        String input = conf.getNetworkInputs().get(0);
+        for (Map.Entry<String, List<String>> e : conf.getVertexInputs().entrySet()) {
+            if (e.getValue().contains(input)
+                    && conf.getVertices().get(e.getKey()) instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv
+                    && lv.getPreProcessor() instanceof FeedForwardToCnnPreProcessor ff) {
+                return Optional.of(new long[] {ff.getNumChannels(), ff.getInputHeight(), ff.getInputWidth()});
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    void runForward(INDArray input, INDArray featuresMask, List<String> keys, ActivationVisitor visitor) {
+        GraphVertex[] vertices = graph.getVertices();
+        int[] order = graph.topologicalSortOrder();
+        boolean[] wanted = new boolean[vertices.length];
+        int stop = -1;
+        for (String key : keys) {
+            int idx = graph.getVertex(key).getVertexIndex();
+            wanted[idx] = true;
+            stop = Math.max(stop, indexIn(order, idx));
+        }
+        Layer[] layers = graph.getLayers();
+        MultiLayerProbe.LayerState savedLayers = MultiLayerProbe.LayerState.save(layers);
+        INDArray[][] savedInputs = new INDArray[vertices.length][];
+        for (GraphVertex v : vertices) {
+            INDArray[] in = v.getInputs();
+            savedInputs[v.getVertexIndex()] = in == null ? null : in.clone();
+        }
+        INDArray[] savedInputMasks = graph.getInputMaskArrays();
+        INDArray[] savedLabelMasks = graph.getLabelMaskArrays();
+        try {
+            savedLayers.setMiniBatch(layers, (int) input.size(0));
+            if (featuresMask != null) {
+                graph.setLayerMaskArrays(new INDArray[] {featuresMask}, null);
+            }
+            loop(input, order, wanted, stop, visitor);
+        } finally {
+            if (featuresMask != null) {
+                if (savedInputMasks != null || savedLabelMasks != null) {
+                    graph.setLayerMaskArrays(savedInputMasks, savedLabelMasks);
+                } else {
+                    graph.clearLayerMaskArrays();
+                }
+            }
+            savedLayers.restore(layers);
+            for (GraphVertex v : vertices) {
+                INDArray[] in = savedInputs[v.getVertexIndex()];
+                if (in != null && Arrays.stream(in).anyMatch(a -> a != null)) {
+                    v.setInputs(in);
+                }
+            }
+        }
+    }
+
+    private void loop(INDArray input, int[] order, boolean[] wanted, int stop, ActivationVisitor visitor) {
+        GraphVertex[] vertices = graph.getVertices();
+        ComputationGraphConfiguration conf = graph.getConfiguration();
+        // For each vertex, the step after which every consumer has read its output.
+        int[] consumedBy = new int[vertices.length];
+        for (GraphVertex v : vertices) {
+            int max = -1;
+            VertexIndices[] outs = v.getOutputVertices();
+            if (outs != null) {
+                for (VertexIndices vi : outs) {
+                    max = Math.max(max, indexIn(order, vi.getVertexIndex()));
+                }
+            } else {
+                max = order.length - 1;
+            }
+            consumedBy[v.getVertexIndex()] = max;
+        }
+        boolean noWs = conf.getInferenceWorkspaceMode() == WorkspaceMode.NONE;
+        WorkspaceConfiguration workingConf = ProbeWorkspaces.learning(2 * vertices.length);
+        WorkspaceConfiguration actConf = ProbeWorkspaces.learning(vertices.length);
+        LayerWorkspaceMgr none = noWs ? LayerWorkspaceMgr.noWorkspaces(helperWorkspaces) : null;
+        List<LayerWorkspaceMgr> all = new ArrayList<>();
+        List<LayerWorkspaceMgr> free = new ArrayList<>();
+        Map<MemoryWorkspace, LayerWorkspaceMgr> open = new IdentityHashMap<>();
+        @SuppressWarnings("unchecked")
+        List<MemoryWorkspace>[] closeAt = new List[order.length];
+        MemoryWorkspace initial = Nd4j.getMemoryManager().getCurrentWorkspace();
+        try {
+            for (int i = 0; i <= stop; i++) {
+                GraphVertex current = vertices[order[i]];
+                GraphVertex prev = i > 0 ? vertices[order[i - 1]] : null;
+                LayerWorkspaceMgr mgr;
+                if (noWs) {
+                    mgr = none;
+                } else if (!free.isEmpty()) {
+                    mgr = free.remove(free.size() - 1);
+                } else {
+                    String ws = "WS_LAYER_ACT_" + all.size();
+                    mgr = LayerWorkspaceMgr.builder()
+                            .with(ArrayType.INPUT, ws, actConf)
+                            .with(ArrayType.ACTIVATIONS, ws, actConf)
+                            .with(ArrayType.FF_WORKING_MEM, ProbeWorkspaces.WORKING_MEM, workingConf)
+                            .with(ArrayType.RNN_FF_LOOP_WORKING_MEM, ProbeWorkspaces.RNN_LOOP, ProbeWorkspaces.rnnLoop())
+                            .build();
+                    if (input.isAttached()) {
+                        mgr.setNoLeverageOverride(input.data().getParentWorkspace().getId());
+                    }
+                    all.add(mgr);
+                }
+                mgr.setHelperWorkspacePointers(helperWorkspaces);
+                MemoryWorkspace wsAct = mgr.notifyScopeEntered(ArrayType.ACTIVATIONS);
+                open.put(wsAct, mgr);
+                wsAct.setPreviousWorkspace(initial);
+                int closeable = consumedBy[current.getVertexIndex()];
+                if (closeAt[closeable] == null) {
+                    closeAt[closeable] = new ArrayList<>();
+                }
+                closeAt[closeable].add(wsAct);
+
+                try (MemoryWorkspace working = mgr.notifyScopeEntered(ArrayType.FF_WORKING_MEM)) {
+                    INDArray out;
+                    if (current.isInputVertex()) {
+                        out = input;
+                    } else {
+                        fixFormat(current, prev, mgr);
+                        out = current.doForward(false, mgr);
+                    }
+                    VertexIndices[] outs = current.getOutputVertices();
+                    if (outs != null) {
+                        for (VertexIndices v : outs) {
+                            vertices[v.getVertexIndex()].setInput(v.getVertexEdgeNumber(), out, mgr);
+                        }
+                    }
+                    current.clear();
+                    if (wanted[current.getVertexIndex()]) {
+                        visitor.visit(current.getVertexName(), out);
+                    }
+                }
+                if (closeAt[i] != null) {
+                    for (MemoryWorkspace ws : closeAt[i]) {
+                        ws.close();
+                        free.add(open.remove(ws));
+                    }
+                }
+            }
+        } finally {
+            for (MemoryWorkspace ws : open.keySet()) {
+                while (ws.isScopeActive()) {
+                    ws.close();
+                }
+            }
+            // Vertices after the stop point may still hold inputs set during this pass.
+            for (GraphVertex v : vertices) {
+                v.clear();
+            }
+            Nd4j.getMemoryManager().setCurrentWorkspace(initial);
+        }
+    }
+
+    /** The NCHW/NHWC and RNN-format fix-ups DL4J applies between consecutive layer vertices. */
+    private static void fixFormat(GraphVertex current, GraphVertex prev, LayerWorkspaceMgr mgr) {
+        if (prev == null || !current.hasLayer() || !prev.hasLayer()) {
+            return;
+        }
+        org.deeplearning4j.nn.conf.layers.Layer p = prev.getLayer().conf().getLayer();
+        org.deeplearning4j.nn.conf.layers.Layer c = current.getLayer().conf().getLayer();
+        int edge = -1;
+        for (int k = 0; k < current.getInputVertices().length; k++) {
+            if (current.getInputVertices()[k].getVertexIndex() == prev.getVertexIndex()) {
+                edge = k;
+            }
+        }
+        if (edge < 0) {
+            return;
+        }
+        INDArray in = current.getInputs()[edge];
+        if (ConvolutionUtils.layerHasConvolutionLayout(p) && ConvolutionUtils.layerHasConvolutionLayout(c)) {
+            CNN2DFormat pf = ConvolutionUtils.getFormatForLayer(p);
+            if (pf != ConvolutionUtils.getFormatForLayer(c)) {
+                current.setInput(edge, pf == CNN2DFormat.NCHW ? in.permute(0, 3, 1, 2) : in.permute(0, 2, 3, 1), mgr);
+            }
+        } else if (Convolution1DUtils.hasRnnDataFormat(p) && Convolution1DUtils.hasRnnDataFormat(c)) {
+            RNNFormat pf = Convolution1DUtils.getRnnFormatFromLayer(p);
+            if (pf != Convolution1DUtils.getRnnFormatFromLayer(c)) {
+                current.setInput(edge, in.permute(0, 2, 1), mgr);
+            }
+        }
+    }
+
+    private static int indexIn(int[] order, int vertex) {
+        for (int i = 0; i < order.length; i++) {
+            if (order[i] == vertex) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("Vertex " + vertex + " is not in the topological order");
+    }
+}

@@ -1,0 +1,42 @@
+package org.dl4jinvariance.probe;
+
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
+
+/**
+ * The workspace names and configurations of DL4J's inference passes (the same ids, so a probe
+ * reuses the memory {@code output()} has already sized, and vice versa).
+ */
+final class ProbeWorkspaces {
+
+    static final String WORKING_MEM = "WS_LAYER_WORKING_MEM";
+    static final String ACT_1 = "WS_LAYER_ACT_1";
+    static final String ACT_2 = "WS_LAYER_ACT_2";
+    static final String RNN_LOOP = "WS_RNN_LOOP_WORKING_MEM";
+
+    private ProbeWorkspaces() {
+    }
+
+    /** DL4J's layer working-memory / activation workspace configuration, learning over {@code cycles}. */
+    static WorkspaceConfiguration learning(int cycles) {
+        return WorkspaceConfiguration.builder()
+                .initialSize(0)
+                .overallocationLimit(0.02)
+                .policyLearning(LearningPolicy.OVER_TIME)
+                .cyclesBeforeInitialization(cycles)
+                .policyReset(ResetPolicy.BLOCK_LEFT)
+                .policySpill(SpillPolicy.REALLOCATE)
+                .policyAllocation(AllocationPolicy.OVERALLOCATE)
+                .build();
+    }
+
+    static WorkspaceConfiguration rnnLoop() {
+        return WorkspaceConfiguration.builder()
+                .initialSize(0).overallocationLimit(0.05).policyReset(ResetPolicy.BLOCK_LEFT)
+                .policyAllocation(AllocationPolicy.OVERALLOCATE).policySpill(SpillPolicy.REALLOCATE)
+                .policyLearning(LearningPolicy.FIRST_LOOP).build();
+    }
+}
