@@ -12,6 +12,11 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.group.PlanarGroup;
+import org.dl4jinvariance.layers.GroupConvolution;
+import org.dl4jinvariance.layers.GroupPooling;
+import org.dl4jinvariance.layers.LiftingConvolution;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -23,8 +28,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 public final class Cnns {
 
-    /** The layers the experiments probe: conv blocks, the pooled (invariant) layer, the output. */
-    public static final String[] PROBED_LAYERS = {"conv1", "conv2", "conv3", "gap", "output"};
+    /** The layers the experiments probe, in depth order, where a network has them. */
+    private static final String[] PROBED_LAYERS = {"conv1", "conv2", "conv3", "gpool", "gap", "output"};
 
     private Cnns() {
     }
@@ -45,6 +50,43 @@ public final class Cnns {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return net;
+    }
+
+    /**
+     * C4-equivariant CNN with about the plain CNN's parameter count (a group convolution with F
+     * fields in and out has 9·F_in·|G|·F_out weights, so half the fields of the plain channels):
+     * lifting conv 8 fields → pool → group conv 16 → pool → group conv 32 → group pooling (max
+     * over rotations, "gpool") → global average pool → dense 64 → softmax. Invariant from gpool+gap on.
+     */
+    public static MultiLayerNetwork c4Equivariant(long seed) {
+        PlanarGroup c4 = Groups.c4();
+        MultiLayerConfiguration conf = base(seed).list()
+                .layer(new LiftingConvolution.Builder().name("conv1").group(c4).nOut(8).kernelSize(3)
+                        .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build())
+                .layer(pool("pool1"))
+                .layer(new GroupConvolution.Builder().name("conv2").group(c4).nOut(16).kernelSize(3)
+                        .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build())
+                .layer(pool("pool2"))
+                .layer(new GroupConvolution.Builder().name("conv3").group(c4).nOut(32).kernelSize(3)
+                        .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build())
+                .layer(new GroupPooling.Builder().name("gpool").group(c4).mode(GroupPooling.Mode.MAX).build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).name("gap").build())
+                .layer(new DenseLayer.Builder().name("dense").nOut(64).activation(Activation.RELU).build())
+                .layer(output())
+                .setInputType(InputType.convolutional(28, 28, 1))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    /** The conv blocks, the group-pooled layer (if any), the global pool and the output of {@code net}. */
+    public static String[] probedLayers(MultiLayerNetwork net) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
+            names.add(layer.conf().getLayer().getLayerName());
+        }
+        return java.util.Arrays.stream(PROBED_LAYERS).filter(names::contains).toArray(String[]::new);
     }
 
     static NeuralNetConfiguration.Builder base(long seed) {
