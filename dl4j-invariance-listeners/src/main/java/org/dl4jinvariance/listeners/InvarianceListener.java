@@ -1,0 +1,497 @@
+package org.dl4jinvariance.listeners;
+
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.dl4jinvariance.action.GroupAction;
+import org.dl4jinvariance.field.FieldType;
+import org.dl4jinvariance.group.FiniteGroup;
+import org.dl4jinvariance.listeners.report.EpochReport;
+import org.dl4jinvariance.listeners.report.Reporter;
+import org.dl4jinvariance.listeners.report.Reporters;
+import org.dl4jinvariance.listeners.report.RunSettings;
+import org.dl4jinvariance.metric.Distance;
+import org.dl4jinvariance.metric.InvarianceEvaluator;
+import org.dl4jinvariance.metric.InvarianceReport;
+import org.dl4jinvariance.metric.MetricValue;
+import org.dl4jinvariance.metric.OrbitMetric;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A DL4J {@code TrainingListener} that measures, at the end of every N-th epoch, how invariant
+ * and equivariant each layer is on every data set it is given (held-out, out of distribution,
+ * ...), keeps the reports, and hands them to {@link Reporter}s (log table, CSV, JSON lines, PNG
+ * charts, HTML page, DL4J stats storage).
+ *
+ * <pre>{@code
+ * InvarianceListener listener = InvarianceListener.builder()
+ *         .inputAction(ImageActions.rotation(Groups.c4()))
+ *         .evaluate("heldOut", Datasets.mnist().iterator(250, 8_000, 1_000))
+ *         .evaluate("ood-fashion", Datasets.fashionMnist().iterator(250, 0, 1_000))
+ *         .reportTo(Reporters.log(), Reporters.csv(dir), Reporters.charts(dir), Reporters.html(dir))
+ *         .build();
+ * net.addListeners(listener);
+ * net.fit(train, 5);
+ * listener.history();   // every (epoch, data set, InvarianceReport)
+ * }</pre>
+ *
+ * <p><b>Epochs.</b> DL4J calls {@code onEpochEnd} before it increments its epoch counter; a
+ * record is labelled with the number of completed epochs, so the first epoch's record has
+ * epoch 1. This holds for {@code MultiLayerNetwork} and {@code ComputationGraph}, for
+ * {@code fit(iterator)}, {@code fit(iterator, epochs)} and DL4J's {@code EarlyStoppingTrainer}
+ * (which restarts its own count at 0). {@code fit(DataSet)} has no epochs and triggers nothing.
+ *
+ * <p><b>Training is never changed.</b> The evaluation runs one inference-mode forward pass per
+ * chunk through {@link InvarianceEvaluator} and draws no ND4J random numbers, so parameters,
+ * updater state and the random stream of dropout are exactly those of a run without the
+ * listener. Evaluation iterators are reset before and after use.
+ *
+ * <p><b>Failures stay inside.</b> An evaluation that throws (bad data, a shape the action cannot
+ * transform, ...) or a reporter that throws (a disk that cannot be written) is logged with its
+ * cause and recorded in {@link #history()} as a failure record; training and the other data sets
+ * and reporters carry on. NaN activations give NaN values and a warning.
+ */
+public final class InvarianceListener extends BaseTrainingListener {
+
+    private static final Logger log = LoggerFactory.getLogger(InvarianceListener.class);
+
+    /** Default number of examples evaluated per data set. */
+    public static final int DEFAULT_MAX_EXAMPLES = 1000;
+
+    private final InvarianceEvaluator evaluator;
+    private final Map<String, DataSetIterator> dataSets;
+    private final List<Reporter> reporters;
+    private final int everyEpochs;
+    private final String runId;
+    private final Map<String, String> describedSettings;
+    private final List<EpochReport> history = Collections.synchronizedList(new ArrayList<>());
+    private boolean started;
+
+    private InvarianceListener(Builder b, InvarianceEvaluator evaluator) {
+        this.evaluator = evaluator;
+        this.dataSets = Collections.unmodifiableMap(new LinkedHashMap<>(b.dataSets));
+        this.reporters = List.copyOf(b.reporters);
+        this.everyEpochs = b.everyEpochs;
+        this.runId = b.runId != null ? b.runId : newRunId();
+        this.describedSettings = describe(b, evaluator);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Every record so far, in the order it was made: reports and failures. */
+    public List<EpochReport> history() {
+        synchronized (history) {
+            return List.copyOf(history);
+        }
+    }
+
+    /** The successful reports of one data set, by epoch. */
+    public Map<Integer, InvarianceReport> history(String dataSet) {
+        if (!dataSets.containsKey(dataSet)) {
+            throw new IllegalArgumentException("No data set '" + dataSet + "'; this listener evaluates " + dataSets.keySet());
+        }
+        Map<Integer, InvarianceReport> out = new LinkedHashMap<>();
+        for (EpochReport r : history()) {
+            if (!r.failed() && dataSet.equals(r.dataSet())) {
+                out.put(r.epoch(), r.report());
+            }
+        }
+        return out;
+    }
+
+    /** The data sets' names, in evaluation order. */
+    public List<String> dataSetNames() {
+        return List.copyOf(dataSets.keySet());
+    }
+
+    /** The run's id, as written into the reporters' files. */
+    public String runId() {
+        return runId;
+    }
+
+    /** The evaluator this listener runs (group, action, layers, metrics, ...). */
+    public InvarianceEvaluator evaluator() {
+        return evaluator;
+    }
+
+    /** How the run is watched, as handed to the reporters (the model is known after the first evaluation). */
+    public RunSettings settings(Model model) {
+        Map<String, String> values = new LinkedHashMap<>(describedSettings);
+        if (model != null) {
+            values.put("model", model.getClass().getSimpleName());
+            values.put("parameters", String.valueOf(model.numParams()));
+        }
+        return new RunSettings(runId, dataSetNames(), values);
+    }
+
+    @Override
+    public void onEpochEnd(Model model) {
+        Integer counted = epochCount(model);
+        if (counted == null) {
+            log.warn("InvarianceListener supports MultiLayerNetwork and ComputationGraph, not {}; nothing measured",
+                    model == null ? "null" : model.getClass().getName());
+            return;
+        }
+        // DL4J has not incremented its counter yet: the epoch that just ended is number counted + 1.
+        int completed = counted + 1;
+        if (completed % everyEpochs == 0) {
+            if (model instanceof MultiLayerNetwork net) {
+                // At this point the layers still hold their last training inputs, which live in a
+                // workspace DL4J has already closed; fit(iterator) clears them right after the
+                // listeners return (and the next fit sets new ones), so clearing them first
+                // changes nothing in training and keeps the probe from touching stale memory.
+                net.clearLayersStates();
+            }
+            evaluate(model, completed);
+        }
+    }
+
+    /**
+     * Evaluates every data set now and reports the records under the current number of completed
+     * epochs (0 before training: a baseline point for the charts). Never throws for failures of
+     * the evaluation or of a reporter; they are logged and recorded.
+     *
+     * @return the records made
+     */
+    public List<EpochReport> evaluateNow(Model model) {
+        Integer counted = epochCount(model);
+        if (counted == null) {
+            throw new IllegalArgumentException("InvarianceListener needs a MultiLayerNetwork or a ComputationGraph, got "
+                    + (model == null ? "null" : model.getClass().getName()));
+        }
+        return evaluate(model, counted);
+    }
+
+    private synchronized List<EpochReport> evaluate(Model model, int epoch) {
+        if (!started) {
+            started = true;
+            RunSettings settings = settings(model);
+            for (Reporter reporter : reporters) {
+                try {
+                    reporter.start(settings);
+                } catch (Exception | LinkageError | AssertionError e) {
+                    reporterFailed(epoch, reporter, null, e);
+                }
+            }
+        }
+        List<EpochReport> made = new ArrayList<>();
+        for (Map.Entry<String, DataSetIterator> data : dataSets.entrySet()) {
+            EpochReport record = evaluateOne(model, epoch, data.getKey(), data.getValue());
+            history.add(record);
+            made.add(record);
+            deliver(record);
+        }
+        for (Reporter reporter : reporters) {
+            try {
+                reporter.epochEnd(epoch);
+            } catch (Exception | LinkageError | AssertionError e) {
+                reporterFailed(epoch, reporter, null, e);
+            }
+        }
+        return made;
+    }
+
+    private EpochReport evaluateOne(Model model, int epoch, String name, DataSetIterator it) {
+        long t0 = System.nanoTime();
+        try {
+            resetIfSupported(it);
+            InvarianceReport report = evaluator.evaluate(model, it);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            warnOnNaN(epoch, name, report);
+            return EpochReport.of(epoch, name, report, ms);
+        } catch (Exception | LinkageError | AssertionError e) {
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            log.warn("Invariance evaluation of data set '{}' after epoch {} failed; training goes on. Cause: {}",
+                    name, epoch, e.toString(), e);
+            return EpochReport.evaluationFailed(epoch, name, e, ms);
+        } finally {
+            try {
+                resetIfSupported(it);
+            } catch (RuntimeException e) {
+                log.warn("Could not reset the iterator of data set '{}': {}", name, e.toString());
+            }
+        }
+    }
+
+    /** Hands a record to every reporter; a reporter's failure is recorded and shown to the others. */
+    private void deliver(EpochReport record) {
+        for (Reporter reporter : reporters) {
+            try {
+                reporter.record(record);
+            } catch (Exception | LinkageError | AssertionError e) {
+                EpochReport failure = reporterFailed(record.epoch(), reporter, record.dataSet(), e);
+                for (Reporter other : reporters) {
+                    if (other != reporter) {
+                        try {
+                            other.record(failure);
+                        } catch (Exception | LinkageError | AssertionError again) {
+                            log.warn("Reporter {} also failed on the failure record of {}: {}", other.name(),
+                                    reporter.name(), again.toString());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private EpochReport reporterFailed(int epoch, Reporter reporter, String dataSet, Throwable e) {
+        log.warn("Reporter {} failed after epoch {}{}; training goes on. Cause: {}", reporter.name(), epoch,
+                dataSet == null ? "" : " on data set '" + dataSet + "'", e.toString(), e);
+        EpochReport failure = EpochReport.reporterFailed(epoch, reporter.name(), dataSet, e);
+        history.add(failure);
+        return failure;
+    }
+
+    private static void warnOnNaN(int epoch, String name, InvarianceReport report) {
+        List<String> nan = new ArrayList<>();
+        report.values().forEach((layer, metrics) -> metrics.forEach((key, v) -> {
+            if (v.isApplicable() && !Double.isFinite(v.mean())) {
+                nan.add(layer + "/" + key);
+            }
+        }));
+        if (!nan.isEmpty()) {
+            log.warn("Data set '{}' after epoch {}: non-finite values at {} (NaN or infinite activations?)", name, epoch, nan);
+        }
+    }
+
+    private static void resetIfSupported(DataSetIterator it) {
+        if (it.resetSupported()) {
+            it.reset();
+        }
+    }
+
+    /** DL4J's epoch counter, or null for models other than MultiLayerNetwork and ComputationGraph. */
+    static Integer epochCount(Model model) {
+        if (model instanceof MultiLayerNetwork net) {
+            return net.getEpochCount();
+        }
+        if (model instanceof ComputationGraph graph) {
+            return graph.getConfiguration().getEpochCount();
+        }
+        return null;
+    }
+
+    private static String newRunId() {
+        return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+                + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+    }
+
+    private static Map<String, String> describe(Builder b, InvarianceEvaluator evaluator) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("group", evaluator.group().name() + " (order " + evaluator.group().order() + ")");
+        s.put("inputAction", evaluator.inputAction().describe());
+        s.put("layers", b.layers == null ? "all" : String.join(", ", b.layers));
+        s.put("metrics", b.metrics == null ? "default" : b.metrics.stream().map(OrbitMetric::describe)
+                .collect(Collectors.joining(", ")));
+        s.put("distance", b.distance.name());
+        if (!b.fieldTypes.isEmpty()) {
+            s.put("fieldTypes", b.fieldTypes.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().describe())
+                    .collect(Collectors.joining(", ")));
+        }
+        s.put("maxExamples", String.valueOf(b.maxExamples));
+        s.put("maxBatch", String.valueOf(b.maxBatch));
+        s.put("seed", String.valueOf(b.seed));
+        s.put("everyEpochs", String.valueOf(b.everyEpochs));
+        s.put("reporters", b.reporters.stream().map(Reporter::name).collect(Collectors.joining(", ")));
+        return s;
+    }
+
+    @Override
+    public String toString() {
+        return "InvarianceListener(run " + runId + ", data sets " + dataSets.keySet() + ", every " + everyEpochs
+                + " epoch(s))";
+    }
+
+    /**
+     * Builder; {@link #inputAction} and at least one {@link #evaluate} are required. Defaults:
+     * every layer, the evaluator's default metrics (invariance, equivariance where a field type
+     * is known, cosine similarity ratio, prediction KL, consistency and accuracy), cosine
+     * distance, 1000 examples per data set, every epoch, {@link Reporters#log()}.
+     */
+    public static final class Builder {
+        private FiniteGroup group;
+        private GroupAction inputAction;
+        private final Map<String, DataSetIterator> dataSets = new LinkedHashMap<>();
+        private List<String> layers;
+        private List<OrbitMetric> metrics;
+        private Distance distance = Distance.COSINE;
+        private final Map<String, FieldType> fieldTypes = new LinkedHashMap<>();
+        private int maxExamples = DEFAULT_MAX_EXAMPLES;
+        private int maxBatch = InvarianceEvaluator.DEFAULT_MAX_BATCH;
+        private long seed = InvarianceEvaluator.DEFAULT_SEED;
+        private int everyEpochs = 1;
+        private final List<Reporter> reporters = new ArrayList<>();
+        private boolean reportersSet;
+        private String runId;
+
+        private Builder() {
+        }
+
+        /** The group; optional, must match {@code inputAction}'s group. */
+        public Builder group(FiniteGroup group) {
+            this.group = group;
+            return this;
+        }
+
+        /** How the group acts on the network input (required). */
+        public Builder inputAction(GroupAction action) {
+            this.inputAction = action;
+            return this;
+        }
+
+        /** A data set to evaluate every time, under a name unique within this listener. */
+        public Builder evaluate(String name, DataSetIterator data) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("A data set needs a non-blank name, got '" + name + "'");
+            }
+            if (data == null) {
+                throw new IllegalArgumentException("Data set '" + name + "' needs a DataSetIterator, got null");
+            }
+            if (dataSets.containsKey(name)) {
+                throw new IllegalArgumentException("Data set name '" + name + "' is used twice; names must be unique");
+            }
+            dataSets.put(name, data);
+            return this;
+        }
+
+        /** Layers to probe, by name or index (default: every layer). */
+        public Builder layers(String... layers) {
+            return layers(Arrays.asList(layers));
+        }
+
+        public Builder layers(List<String> layers) {
+            if (layers == null || layers.isEmpty()) {
+                throw new IllegalArgumentException("layers(...) needs at least one layer, got " + layers);
+            }
+            this.layers = new ArrayList<>(layers);
+            return this;
+        }
+
+        /** The metrics (default: the evaluator's defaults with the chosen distance). */
+        public Builder metrics(OrbitMetric... metrics) {
+            return metrics(Arrays.asList(metrics));
+        }
+
+        public Builder metrics(List<OrbitMetric> metrics) {
+            if (metrics == null || metrics.isEmpty() || metrics.contains(null)) {
+                throw new IllegalArgumentException("metrics(...) needs at least one non-null metric, got " + metrics);
+            }
+            this.metrics = new ArrayList<>(metrics);
+            return this;
+        }
+
+        /** The distance of the default invariance and equivariance metrics (default COSINE). */
+        public Builder distance(Distance distance) {
+            if (distance == null) {
+                throw new IllegalArgumentException("distance must not be null");
+            }
+            this.distance = distance;
+            return this;
+        }
+
+        /** How the group acts on one layer's output, overriding what the layer declares. */
+        public Builder fieldType(String layer, FieldType type) {
+            if (layer == null || type == null) {
+                throw new IllegalArgumentException("fieldType needs a layer and a field type, got " + layer + ", " + type);
+            }
+            fieldTypes.put(layer, type);
+            return this;
+        }
+
+        /** Examples evaluated per data set (default 1000). */
+        public Builder maxExamples(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxExamples must be >= 1, got " + n);
+            }
+            this.maxExamples = n;
+            return this;
+        }
+
+        /** Rows per forward pass (default {@value InvarianceEvaluator#DEFAULT_MAX_BATCH}). */
+        public Builder maxBatch(int rows) {
+            if (rows < 1) {
+                throw new IllegalArgumentException("maxBatch must be >= 1 row, got " + rows);
+            }
+            this.maxBatch = rows;
+            return this;
+        }
+
+        /** Seed of the evaluator's chunk shuffles and bootstrap (default {@value InvarianceEvaluator#DEFAULT_SEED}). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Evaluate after every n-th epoch (default 1: every epoch). */
+        public Builder everyEpochs(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("everyEpochs must be >= 1, got " + n);
+            }
+            this.everyEpochs = n;
+            return this;
+        }
+
+        /** Where the records go (default: {@link Reporters#log()}); call with no argument for none. */
+        public Builder reportTo(Reporter... reporters) {
+            for (Reporter r : reporters) {
+                if (r == null) {
+                    throw new IllegalArgumentException("reportTo(...) got a null reporter");
+                }
+            }
+            this.reporters.addAll(Arrays.asList(reporters));
+            this.reportersSet = true;
+            return this;
+        }
+
+        /** The run id written into files (default: start time plus a random suffix). */
+        public Builder runId(String runId) {
+            if (runId == null || runId.isBlank()) {
+                throw new IllegalArgumentException("runId must be non-blank, got '" + runId + "'");
+            }
+            this.runId = runId;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException without an input action or data set, or when the
+         *                                  group does not match the action
+         */
+        public InvarianceListener build() {
+            if (inputAction == null) {
+                throw new IllegalArgumentException("InvarianceListener needs an inputAction(...), got none");
+            }
+            if (dataSets.isEmpty()) {
+                throw new IllegalArgumentException("InvarianceListener needs at least one evaluate(name, iterator), got none");
+            }
+            if (!reportersSet) {
+                reporters.add(Reporters.log());
+            }
+            InvarianceEvaluator.Builder eb = InvarianceEvaluator.builder().group(group).inputAction(inputAction)
+                    .distance(distance).maxExamples(maxExamples).maxBatch(maxBatch).seed(seed);
+            if (layers != null) {
+                eb.layers(layers);
+            }
+            if (metrics != null) {
+                eb.metrics(metrics);
+            }
+            fieldTypes.forEach(eb::fieldType);
+            return new InvarianceListener(this, eb.build());
+        }
+    }
+}

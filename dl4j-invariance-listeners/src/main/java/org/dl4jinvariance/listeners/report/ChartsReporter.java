@@ -1,0 +1,58 @@
+package org.dl4jinvariance.listeners.report;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Redraws the run's PNG charts in a directory at the end of every epoch (see
+ * {@link ReportCharts}): {@code layer-NN-<layer>.png} per probed layer (each metric against
+ * epoch, one line per data set) and {@code layer-profile.png} (each metric against depth at the
+ * last epoch). Each file is written to a temporary file and moved into place.
+ */
+public final class ChartsReporter implements Reporter {
+
+    /** The layer-profile chart's file name. */
+    public static final String PROFILE_FILE = "layer-profile.png";
+
+    private final Path dir;
+    private ReportCharts charts = new ReportCharts(List.of());
+    private final List<Path> written = new ArrayList<>();
+
+    public ChartsReporter(Path dir) {
+        this.dir = Objects.requireNonNull(dir, "dir");
+    }
+
+    @Override
+    public void start(RunSettings settings) {
+        charts = new ReportCharts(settings.dataSets());
+    }
+
+    @Override
+    public void record(EpochReport record) {
+        charts.add(record);
+    }
+
+    @Override
+    public void epochEnd(int epoch) throws IOException {
+        written.clear();
+        for (Map.Entry<String, byte[]> file : charts.renderAll().entrySet()) {
+            Path target = dir.resolve(file.getKey());
+            AtomicFiles.write(target, file.getValue());
+            written.add(target);
+        }
+    }
+
+    /** The files written at the last epoch end. */
+    public List<Path> files() {
+        return List.copyOf(written);
+    }
+
+    @Override
+    public String name() {
+        return "charts(" + dir + ")";
+    }
+}

@@ -1,0 +1,29 @@
+package org.dl4jinvariance.listeners.report;
+
+/**
+ * Receives what an {@code InvarianceListener} measures. The listener calls, in order:
+ * {@link #start} once, then per evaluated epoch {@link #record} for each data set (a success or
+ * a failure) followed by {@link #epochEnd}. A reporter may throw: the listener logs the cause,
+ * records it in its history and carries on with training and with the other reporters.
+ *
+ * <p>Implementations that write files must leave every file whole at any moment (append whole
+ * lines, or write a temporary file and move it into place). See {@link Reporters}.
+ */
+public interface Reporter {
+
+    /** The run is about to be reported; called once, before the first record. */
+    default void start(RunSettings settings) throws Exception {
+    }
+
+    /** One data set at one epoch: a report, or a failure ({@link EpochReport#failed()}). */
+    void record(EpochReport record) throws Exception;
+
+    /** Every record of {@code epoch} has been delivered: flush files, redraw charts. */
+    default void epochEnd(int epoch) throws Exception {
+    }
+
+    /** A short name for logs and failure records; the class name by default. */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+}
