@@ -98,9 +98,7 @@ public final class FilterExpansion {
 
     /** Expanded bias: channel f·|G| + g gets b[f]. */
     public void expandBias(INDArray base, INDArray expanded) {
-        INDArray target = view(expanded, nOut, group.order());
-        target.assign(0.0);
-        target.addiColumnVector(base.reshape(nOut, 1));
+        view(expanded, nOut, group.order()).assign(base.reshape(nOut, 1).broadcast(nOut, group.order()));
     }
 
     /** ∂L/∂b[f] = Σ_g ∂L/∂b_expanded[f·|G| + g]. */
@@ -112,7 +110,7 @@ public final class FilterExpansion {
     public INDArray expanded(INDArray base) {
         INDArray out = Nd4j.create(scratch.dataType(), expandedShape(), 'c');
         expand(base, out);
-        return out.dup();
+        return out;
     }
 
     /** A new [nOut·|G|] array holding the expanded bias. */
