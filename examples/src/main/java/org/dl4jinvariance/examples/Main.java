@@ -1,13 +1,14 @@
 package org.dl4jinvariance.examples;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The examples jar: one subcommand per experiment; with none, runs the default experiment. */
+/** The examples jar: one subcommand per experiment; with none, runs augmentation-vs-equivariance. */
 @Command(name = "dl4j-invariance-examples", mixinStandardHelpOptions = true, version = "0.1.0-SNAPSHOT",
         description = "Measures how invariant DL4J models are to rotations and flips (Kvinge et al., NeurIPS 2022).",
-        subcommands = {OrbitDemo.class})
-public final class Main implements Runnable {
+        subcommands = {AugmentationVsEquivariance.class, OrbitDemo.class})
+public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -18,8 +19,9 @@ public final class Main implements Runnable {
         return new CommandLine(new Main()).execute(args);
     }
 
+    /** With no subcommand: the default experiment with its default options. */
     @Override
-    public void run() {
-        new OrbitDemo().run();
+    public Integer call() {
+        return new CommandLine(new AugmentationVsEquivariance()).execute();
     }
 }

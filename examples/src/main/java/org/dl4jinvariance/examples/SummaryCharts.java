@@ -1,0 +1,98 @@
+package org.dl4jinvariance.examples;
+
+import java.awt.BasicStroke;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.dl4jinvariance.metric.InvarianceReport;
+import org.dl4jinvariance.metric.MetricValue;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** The experiment-level chart: a metric against depth, one line per model and data set. */
+final class SummaryCharts {
+
+    private SummaryCharts() {
+    }
+
+    /** PNG bytes of {@code metric} per probed layer (x, in depth order) for every model × data set. */
+    static byte[] layerProfile(Summary summary, String metric, List<String> dataSets) throws IOException {
+        List<String> layers = unionOfLayers(summary);
+        XYChart chart = new XYChartBuilder().width(900).height(520)
+                .title(summary.experiment() + ": " + metric + " by layer (solid: " + dataSets.get(0)
+                        + ", dashed: " + String.join(", ", dataSets.subList(1, dataSets.size())) + ")")
+                .xAxisTitle("layer").yAxisTitle(metric).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.setCustomXAxisTickLabelsFormatter(x -> {
+            int i = (int) Math.round(x);
+            return Math.abs(x - i) < 1e-9 && i >= 0 && i < layers.size() ? layers.get(i) : "";
+        });
+        // XChart places custom-labelled ticks at the first series' x values when they are equally
+        // spaced (otherwise its tick search can loop): an invisible series at every layer comes first.
+        double[] depths = new double[layers.size()];
+        for (int i = 0; i < depths.length; i++) {
+            depths[i] = i;
+        }
+        XYSeries axis = chart.addSeries(" axis", depths, new double[depths.length]);
+        axis.setLineStyle(SeriesLines.NONE);
+        axis.setMarker(SeriesMarkers.NONE);
+        axis.setShowInLegend(false);
+        for (Summary.Entry e : summary.entries()) {
+            for (int d = 0; d < dataSets.size(); d++) {
+                String dataSet = dataSets.get(d);
+                InvarianceReport r = e.reports().get(dataSet);
+                if (r == null) {
+                    continue;
+                }
+                List<Double> xs = new ArrayList<>();
+                List<Double> ys = new ArrayList<>();
+                for (String layer : r.layers()) {
+                    MetricValue v = r.has(layer, metric) ? r.get(layer, metric) : null;
+                    if (v != null && v.isApplicable() && Double.isFinite(v.mean())) {
+                        xs.add((double) layers.indexOf(layer));
+                        ys.add(v.mean());
+                    }
+                }
+                if (!xs.isEmpty()) {
+                    XYSeries s = chart.addSeries(e.title() + " · " + dataSet, xs, ys);
+                    s.setMarker(SeriesMarkers.CIRCLE);
+                    if (d > 0) {
+                        s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                                new float[] {6f, 4f}, 0f));
+                    }
+                }
+            }
+        }
+        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static List<String> unionOfLayers(Summary summary) {
+        // Keep depth order: a layer only one model has (e.g. gpool) slots in before the next shared one.
+        List<String> ordered = new ArrayList<>();
+        for (Summary.Entry e : summary.entries()) {
+            for (InvarianceReport r : e.reports().values()) {
+                List<String> own = r.layers();
+                for (int i = 0; i < own.size(); i++) {
+                    String layer = own.get(i);
+                    if (!ordered.contains(layer)) {
+                        int insertAt = ordered.size();
+                        for (int j = i + 1; j < own.size(); j++) {
+                            int at = ordered.indexOf(own.get(j));
+                            if (at >= 0) {
+                                insertAt = at;
+                                break;
+                            }
+                        }
+                        ordered.add(insertAt, layer);
+                    }
+                }
+            }
+        }
+        return ordered;
+    }
+}
