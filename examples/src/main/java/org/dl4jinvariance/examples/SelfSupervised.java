@@ -3,6 +3,7 @@ package org.dl4jinvariance.examples;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +110,7 @@ public final class SelfSupervised implements Callable<Integer> {
 
         MultiLayerNetwork untrained = contrastiveEncoder();
         InvarianceReport untrainedReport = InvarianceEvaluator.builder().inputAction(c4).layers(ENCODER_LAYERS)
-                .metrics(latent).maxExamples(options.evalSize).seed(options.seed).build()
+                .metrics(new ArrayList<>(latent)).maxExamples(options.evalSize).seed(options.seed).build()
                 .evaluate(untrained, evalSets.get(0).iterator());
         summary.add(new Summary.Entry("untrained", "untrained encoder (random init)", untrained.numParams(), 0,
                 Map.of(MNIST, untrainedReport), probing.extra(untrained)));
