@@ -96,7 +96,8 @@ public final class OodTransfer implements Callable<Integer> {
         summary.section("Prediction KL by data set (mean [95% CI])", metricByDataSet(entries, setNames, "output",
                 MetricKeys.PREDICTION_KL));
         summary.section("Share of the MNIST gain in normalized invariance at " + LATENT_LAYER + " that travels to "
-                + "each set: (inv(D,0) - inv(D,p)) / (inv(MNIST,0) - inv(MNIST,p)), from the means",
+                + "each set: (inv(D,0) - inv(D,p)) / (inv(MNIST,0) - inv(MNIST,p)), from the means; n/a where the MNIST "
+                + "gain is within the 95% CIs",
                 shares(entries, setNames, LATENT_LAYER, MetricKeys.INVARIANCE_NORMALIZED));
         summary.section("The same share for prediction KL", shares(entries, setNames, "output", MetricKeys.PREDICTION_KL));
         try {
@@ -144,7 +145,7 @@ public final class OodTransfer implements Callable<Integer> {
         for (Summary.Entry e : entries) {
             sb.append(Summary.pad(e.title(), 30));
             for (String set : sets) {
-                MetricValue v = layer.equals("output") ? Summary.output(e, set, metric) : Summary.value(e, set, layer, metric);
+                MetricValue v = value(e, set, layer, metric);
                 sb.append(' ').append(Summary.right(Summary.fmt(v), 24));
             }
             sb.append('\n');
@@ -152,21 +153,28 @@ public final class OodTransfer implements Callable<Integer> {
         return sb.toString();
     }
 
-    /** The share of the MNIST gain each set keeps, for every p but the first (the reference p). */
+    /**
+     * The share of the MNIST gain each set keeps, for every p but the first (the reference).
+     * Printed only where the MNIST gain is clear (the two 95% CIs do not overlap): a ratio over a
+     * gain within the noise says nothing.
+     */
     static String shares(List<Summary.Entry> entries, List<String> sets, String layer, String metric) {
-        StringBuilder sb = new StringBuilder(Summary.pad("model", 30));
+        StringBuilder sb = new StringBuilder(Summary.pad("p vs " + pOf(entries.get(0)), 14));
         for (String set : sets) {
             sb.append(' ').append(Summary.right(set, 14));
         }
         sb.append('\n');
         Summary.Entry reference = entries.get(0);
+        MetricValue idReference = value(reference, Summary.MNIST, layer, metric);
         for (Summary.Entry e : entries.subList(1, entries.size())) {
-            sb.append(Summary.pad(e.title() + " vs " + reference.title().replace("C4 augmentation ", ""), 30));
+            sb.append(Summary.pad("p = " + pOf(e), 14));
+            MetricValue id = value(e, Summary.MNIST, layer, metric);
+            boolean clear = idReference != null && id != null && idReference.isApplicable() && id.isApplicable()
+                    && (id.ciHigh() < idReference.ciLow() || id.ciLow() > idReference.ciHigh());
             double idGain = mean(reference, Summary.MNIST, layer, metric) - mean(e, Summary.MNIST, layer, metric);
             for (String set : sets) {
-                double gain = mean(reference, set, layer, metric) - mean(e, set, layer, metric);
-                double share = gain / idGain;
-                sb.append(' ').append(Summary.right(Double.isFinite(share)
+                double share = (mean(reference, set, layer, metric) - mean(e, set, layer, metric)) / idGain;
+                sb.append(' ').append(Summary.right(clear && Double.isFinite(share)
                         ? String.format(Locale.ROOT, "%.2f", share) : "n/a", 14));
             }
             sb.append('\n');
@@ -174,8 +182,16 @@ public final class OodTransfer implements Callable<Integer> {
         return sb.toString();
     }
 
+    private static String pOf(Summary.Entry e) {
+        return trim(((Number) e.extra().get("augmentationProbability")).doubleValue());
+    }
+
+    private static MetricValue value(Summary.Entry e, String set, String layer, String metric) {
+        return layer.equals("output") ? Summary.output(e, set, metric) : Summary.value(e, set, layer, metric);
+    }
+
     private static double mean(Summary.Entry e, String set, String layer, String metric) {
-        MetricValue v = layer.equals("output") ? Summary.output(e, set, metric) : Summary.value(e, set, layer, metric);
+        MetricValue v = value(e, set, layer, metric);
         return v == null || !v.isApplicable() ? Double.NaN : v.mean();
     }
 
