@@ -36,6 +36,14 @@ public final class Cnns {
 
     /** Plain CNN: conv 16 → pool → conv 32 → pool → conv 64 → global average pool → dense 64 → softmax. */
     public static MultiLayerNetwork plain(long seed) {
+        return plainWithHead(seed, output());
+    }
+
+    /**
+     * The plain CNN's body (conv1 … gap, dense) with {@code head} as its last layer, e.g. a
+     * 4-way rotation classifier or a projection trained with a contrastive loss.
+     */
+    public static MultiLayerNetwork plainWithHead(long seed, org.deeplearning4j.nn.conf.layers.Layer head) {
         MultiLayerConfiguration conf = base(seed).list()
                 .layer(conv("conv1", 16))
                 .layer(pool("pool1"))
@@ -44,7 +52,7 @@ public final class Cnns {
                 .layer(conv("conv3", 64))
                 .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).name("gap").build())
                 .layer(new DenseLayer.Builder().name("dense").nOut(64).activation(Activation.RELU).build())
-                .layer(output())
+                .layer(head)
                 .setInputType(InputType.convolutional(28, 28, 1))
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);

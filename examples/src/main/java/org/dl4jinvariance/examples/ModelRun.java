@@ -11,6 +11,7 @@ import org.dl4jinvariance.listeners.InvarianceListener;
 import org.dl4jinvariance.listeners.report.EpochReport;
 import org.dl4jinvariance.listeners.report.Reporters;
 import org.dl4jinvariance.metric.InvarianceReport;
+import org.dl4jinvariance.metric.OrbitMetric;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,19 +37,57 @@ public final class ModelRun {
     }
 
     /**
+     * What the listener measures during a run: the group action, the named evaluation sets, the
+     * probed layers, the metrics (null: the evaluator's defaults), examples per set, the seed,
+     * and whether to measure once before training too (recorded as epoch 0).
+     */
+    public record Watch(GroupAction action, List<EvalSet> evalSets, String[] layers, List<OrbitMetric> metrics,
+                        int maxExamples, long seed, boolean beforeTraining) {
+
+        /** The default metrics at {@code layers}, after each epoch only. */
+        public static Watch of(GroupAction action, List<EvalSet> evalSets, String[] layers, int maxExamples, long seed) {
+            return new Watch(action, evalSets, layers, null, maxExamples, seed, false);
+        }
+
+        /** The same, also measured before the first epoch (epoch 0). */
+        public Watch withBaseline() {
+            return new Watch(action, evalSets, layers, metrics, maxExamples, seed, true);
+        }
+
+        /** The same with only these metrics. */
+        public Watch withMetrics(List<OrbitMetric> chosen) {
+            return new Watch(action, evalSets, layers, List.copyOf(chosen), maxExamples, seed, beforeTraining);
+        }
+    }
+
+    /**
      * Fits {@code net} for {@code epochs} epochs on {@code train}, measuring every set in
      * {@code evalSets} after each epoch at {@code layers}.
      */
     public static ModelRun train(String name, MultiLayerNetwork net, DataSetIterator train, int trainExamples, int epochs,
                                  GroupAction action, List<EvalSet> evalSets, String[] layers, int maxExamples,
                                  long seed, Path dir) {
+        return train(name, net, train, trainExamples, epochs, Watch.of(action, evalSets, layers, maxExamples, seed), dir);
+    }
+
+    /** Fits {@code net} for {@code epochs} epochs on {@code train}, measuring what {@code watch} says. */
+    public static ModelRun train(String name, MultiLayerNetwork net, DataSetIterator train, int trainExamples, int epochs,
+                                 Watch watch, Path dir) {
         InvarianceListener.Builder builder = InvarianceListener.builder()
-                .group(action.group()).inputAction(action).layers(layers).maxExamples(maxExamples).seed(seed)
+                .group(watch.action().group()).inputAction(watch.action()).layers(watch.layers())
+                .maxExamples(watch.maxExamples()).seed(watch.seed())
                 .reportTo(Reporters.csv(dir), Reporters.jsonLines(dir), Reporters.charts(dir), Reporters.html(dir));
-        for (EvalSet set : evalSets) {
+        if (watch.metrics() != null) {
+            // A mutable copy: the builders' null check (contains(null)) throws on List.of lists.
+            builder.metrics(new ArrayList<>(watch.metrics()));
+        }
+        for (EvalSet set : watch.evalSets()) {
             builder.evaluate(set.name(), set.iterator());
         }
         InvarianceListener listener = builder.build();
+        if (watch.beforeTraining()) {
+            listener.evaluateNow(net);
+        }
         int batches = (int) Math.ceil(trainExamples / (double) train.batch());
         net.setListeners(new ProgressListener(name, batches, epochs), listener);
         long start = System.nanoTime();
@@ -72,6 +111,17 @@ public final class ModelRun {
 
     public double trainSeconds() {
         return trainSeconds;
+    }
+
+    /** The successful reports of {@code dataSet} by epoch (0 = before training, when it was measured). */
+    public java.util.SortedMap<Integer, InvarianceReport> byEpoch(String dataSet) {
+        java.util.SortedMap<Integer, InvarianceReport> out = new java.util.TreeMap<>();
+        for (EpochReport r : history) {
+            if (!r.failed() && r.report() != null && dataSet.equals(r.dataSet())) {
+                out.put(r.epoch(), r.report());
+            }
+        }
+        return out;
     }
 
     /** The last epoch's report for each data set that was measured successfully. */

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.dl4jinvariance.metric.InvarianceReport;
 import org.dl4jinvariance.metric.MetricKeys;
 import org.dl4jinvariance.metric.MetricValue;
@@ -18,9 +19,13 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.SerializationFeature;
 
 /**
- * What an experiment found, per model: accuracy upright and rotated, prediction invariance and
- * normalized latent invariance per probed layer on each data set, with 95% CIs. Prints as a
- * table and writes {@code summary.json}, a layer-profile chart and {@code index.html}.
+ * What an experiment found, per model, with 95% CIs: a model table (one row per model, the
+ * columns of its {@link Layout}), a per-layer table (a metric per probed layer on chosen data
+ * sets), any extra sections the experiment adds, and charts. Prints as text and writes
+ * {@code summary.json}, the layer-profile chart, the extra charts and {@code index.html}.
+ *
+ * <p>The default layout is augmentation-vs-equivariance's: accuracy upright and rotated,
+ * prediction invariance on MNIST and Fashion-MNIST, normalized latent invariance per layer.
  */
 public final class Summary {
 
@@ -29,26 +34,141 @@ public final class Summary {
     static final String FASHION = "fashion-mnist";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final int MODEL_WIDTH = 30;
+    private static final int VALUE_WIDTH = 24;
 
     private final String experiment;
     private final ExperimentOptions options;
+    private final Layout layout;
     private final List<Entry> entries = new ArrayList<>();
+    private final Map<String, Object> settings = new LinkedHashMap<>();
+    private final List<Section> sections = new ArrayList<>();
+    private final List<Chart> charts = new ArrayList<>();
+    private final Map<String, Object> json = new LinkedHashMap<>();
 
     Summary(String experiment, ExperimentOptions options) {
-        this.experiment = experiment;
-        this.options = options;
+        this(experiment, options, Layout.augmentationVsEquivariance());
     }
 
-    /** One trained model's final reports. */
-    record Entry(String id, String title, long params, double trainSeconds, Map<String, InvarianceReport> reports) {
+    Summary(String experiment, ExperimentOptions options, Layout layout) {
+        this.experiment = experiment;
+        this.options = options;
+        this.layout = layout;
+    }
+
+    /**
+     * One trained model's final reports.
+     *
+     * @param extra further values about the model (e.g. a linear probe's accuracy as a
+     *              {@link MetricValue}, an augmentation probability), written to summary.json
+     */
+    record Entry(String id, String title, long params, double trainSeconds, Map<String, InvarianceReport> reports,
+                 Map<String, Object> extra) {
+
+        Entry(String id, String title, long params, double trainSeconds, Map<String, InvarianceReport> reports) {
+            this(id, title, params, trainSeconds, reports, Map.of());
+        }
+    }
+
+    /** A model-table column: a header and how to read the value from an entry (null prints n/a). */
+    record Column(String header, Function<Entry, MetricValue> value) {
+
+        /** {@code metric} at the output layer on {@code dataSet}. */
+        static Column output(String header, String dataSet, String metric) {
+            return new Column(header, e -> Summary.output(e, dataSet, metric));
+        }
+
+        /** Accuracy on {@code dataSet} as given (the identity element of the orbit). */
+        static Column accuracyAsGiven(String header, String dataSet) {
+            return output(header, dataSet, MetricKeys.accuracyOf("id"));
+        }
+
+        /** A {@link MetricValue} the experiment stored in {@link Entry#extra()} under {@code key}. */
+        static Column extra(String header, String key) {
+            return new Column(header, e -> e.extra().get(key) instanceof MetricValue v ? v : null);
+        }
+    }
+
+    /** A per-layer-table column: {@code metric} on {@code dataSet} at each probed layer. */
+    record LayerColumn(String header, String dataSet, String metric) {
+    }
+
+    /** What the model table, the per-layer table and the layer-profile chart show. */
+    record Layout(List<Column> columns, String layerCaption, List<LayerColumn> layerColumns, String profileMetric,
+                  List<String> profileDataSets) {
+
+        Layout {
+            if (layerColumns.isEmpty() || profileDataSets.isEmpty()) {
+                throw new IllegalArgumentException("A summary layout needs at least one layer column and one profile "
+                        + "data set, got " + layerColumns + " and " + profileDataSets);
+            }
+            columns = List.copyOf(columns);
+            layerColumns = List.copyOf(layerColumns);
+            profileDataSets = List.copyOf(profileDataSets);
+        }
+
+        /** augmentation-vs-equivariance: upright/rotated MNIST accuracy, prediction KL, normalized invariance. */
+        static Layout augmentationVsEquivariance() {
+            return new Layout(List.of(
+                    Column.accuracyAsGiven("accuracy (upright)", MNIST),
+                    Column.accuracyAsGiven("accuracy (rotated)", MNIST_ROTATED),
+                    Column.output("prediction KL (MNIST)", MNIST, MetricKeys.PREDICTION_KL),
+                    Column.output("prediction KL (Fashion)", FASHION, MetricKeys.PREDICTION_KL)),
+                    NORMALIZED_CAPTION,
+                    List.of(new LayerColumn("MNIST (held-out)", MNIST, MetricKeys.INVARIANCE_NORMALIZED),
+                            new LayerColumn("Fashion-MNIST (OOD)", FASHION, MetricKeys.INVARIANCE_NORMALIZED)),
+                    MetricKeys.INVARIANCE_NORMALIZED, List.of(MNIST, FASHION));
+        }
+    }
+
+    /** The caption of a per-layer table of normalized invariance. */
+    static final String NORMALIZED_CAPTION =
+            "Normalized latent invariance (0 = invariant, 1 = orbit as spread as random inputs)";
+
+    private record Section(String title, String body) {
+    }
+
+    private record Chart(String fileName, String alt, byte[] png) {
     }
 
     void add(String id, String title, ModelRun run) {
-        entries.add(new Entry(id, title, run.net().numParams(), run.trainSeconds(), run.finalReports()));
+        add(id, title, run, Map.of());
+    }
+
+    void add(String id, String title, ModelRun run, Map<String, Object> extra) {
+        add(new Entry(id, title, run.net().numParams(), run.trainSeconds(), run.finalReports(), extra));
+    }
+
+    void add(Entry entry) {
+        entries.add(entry);
     }
 
     List<Entry> entries() {
         return entries;
+    }
+
+    Layout layout() {
+        return layout;
+    }
+
+    /** A setting beyond the shared options (shown in the table's first line and in summary.json). */
+    void setting(String key, Object value) {
+        settings.put(key, value);
+    }
+
+    /** A further titled text table, printed after the per-layer table and shown on the page. */
+    void section(String title, String body) {
+        sections.add(new Section(title, body));
+    }
+
+    /** A further chart, written as {@code fileName} and embedded in index.html. */
+    void chart(String fileName, String alt, byte[] png) {
+        charts.add(new Chart(fileName, alt, png));
+    }
+
+    /** A further top-level field of summary.json (e.g. curves over epochs). */
+    void put(String key, Object value) {
+        json.put(key, value);
     }
 
     /** The output layer's value of {@code metric} on {@code dataSet}, or null. */
@@ -70,33 +190,72 @@ public final class Summary {
     /** The aligned table printed at the end of a run. */
     public String table() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%s — %d epochs, %d training examples, %d per evaluation set, seed %d%n",
+        sb.append(String.format(Locale.ROOT, "%s — %d epochs, %d training examples, %d per evaluation set, seed %d",
                 experiment, options.epochs, options.trainSize, options.evalSize, options.seed));
-        sb.append("mean [95% bootstrap CI]\n\n");
-        String rowFormat = "%-30s %9s %24s %24s %24s %24s%n";
-        sb.append(String.format(Locale.ROOT, rowFormat, "model", "params", "accuracy (upright)", "accuracy (rotated)",
-                "prediction KL (MNIST)", "prediction KL (Fashion)"));
-        for (Entry e : entries) {
-            sb.append(String.format(Locale.ROOT, rowFormat, e.title, String.format(Locale.ROOT, "%,d", e.params),
-                    fmt(accuracyAsGiven(e, MNIST)), fmt(accuracyAsGiven(e, MNIST_ROTATED)),
-                    fmt(output(e, MNIST, MetricKeys.PREDICTION_KL)), fmt(output(e, FASHION, MetricKeys.PREDICTION_KL))));
+        settings.forEach((k, v) -> sb.append(", ").append(k).append(' ').append(v));
+        sb.append("\nmean [95% bootstrap CI]\n\n");
+        int modelWidth = modelWidth();
+        StringBuilder header = new StringBuilder(pad("model", modelWidth) + " " + String.format(Locale.ROOT, "%9s", "params"));
+        for (Column c : layout.columns) {
+            header.append(' ').append(right(c.header, width(c.header)));
         }
-        sb.append("\nNormalized latent invariance (0 = invariant, 1 = orbit as spread as random inputs)\n");
-        String layerFormat = "%-30s %-8s %24s %24s%n";
-        sb.append(String.format(Locale.ROOT, layerFormat, "model", "layer", "MNIST (held-out)", "Fashion-MNIST (OOD)"));
+        sb.append(header).append('\n');
         for (Entry e : entries) {
-            InvarianceReport id = e.reports.get(MNIST);
-            if (id == null) {
-                sb.append(String.format(Locale.ROOT, "%-30s (no report: see the listener's history)%n", e.title));
+            StringBuilder row = new StringBuilder(pad(e.title, modelWidth) + " "
+                    + String.format(Locale.ROOT, "%9s", String.format(Locale.ROOT, "%,d", e.params)));
+            for (Column c : layout.columns) {
+                row.append(' ').append(right(fmt(c.value.apply(e)), width(c.header)));
+            }
+            sb.append(row).append('\n');
+        }
+        sb.append('\n').append(layout.layerCaption).append('\n');
+        StringBuilder layerHeader = new StringBuilder(pad("model", modelWidth) + " " + pad("layer", 8));
+        for (LayerColumn c : layout.layerColumns) {
+            layerHeader.append(' ').append(right(c.header, width(c.header)));
+        }
+        sb.append(layerHeader).append('\n');
+        String first = layout.layerColumns.get(0).dataSet;
+        for (Entry e : entries) {
+            InvarianceReport reference = e.reports.get(first);
+            if (reference == null) {
+                sb.append(String.format(Locale.ROOT, "%s (no report: see the listener's history)%n", pad(e.title, modelWidth)));
                 continue;
             }
-            for (String layer : id.layers()) {
-                sb.append(String.format(Locale.ROOT, layerFormat, e.title, layer,
-                        fmt(value(e, MNIST, layer, MetricKeys.INVARIANCE_NORMALIZED)),
-                        fmt(value(e, FASHION, layer, MetricKeys.INVARIANCE_NORMALIZED))));
+            for (String layer : reference.layers()) {
+                StringBuilder row = new StringBuilder(pad(e.title, modelWidth) + " " + pad(layer, 8));
+                for (LayerColumn c : layout.layerColumns) {
+                    row.append(' ').append(right(fmt(value(e, c.dataSet, layer, c.metric)), width(c.header)));
+                }
+                sb.append(row).append('\n');
+            }
+        }
+        for (Section s : sections) {
+            sb.append('\n').append(s.title).append('\n').append(s.body);
+            if (!s.body.endsWith("\n")) {
+                sb.append('\n');
             }
         }
         return sb.toString();
+    }
+
+    private int modelWidth() {
+        int w = MODEL_WIDTH;
+        for (Entry e : entries) {
+            w = Math.max(w, e.title.length());
+        }
+        return w;
+    }
+
+    private static int width(String header) {
+        return Math.max(VALUE_WIDTH, header.length());
+    }
+
+    static String pad(String s, int width) {
+        return String.format(Locale.ROOT, "%-" + width + "s", s);
+    }
+
+    static String right(String s, int width) {
+        return String.format(Locale.ROOT, "%" + width + "s", s);
     }
 
     static MetricValue value(Entry e, String dataSet, String layer, String metric) {
@@ -111,18 +270,19 @@ public final class Summary {
         return String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", v.mean(), v.ciLow(), v.ciHigh());
     }
 
-    /** summary.json, the layer-profile chart and index.html, each written to a temp file then moved. */
+    /** summary.json, the charts and index.html, each written to a temp file then moved. */
     void write(Path dir) {
         try {
             Files.createDirectories(dir);
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("experiment", experiment);
-            Map<String, Object> settings = new LinkedHashMap<>();
-            settings.put("epochs", options.epochs);
-            settings.put("trainSize", options.trainSize);
-            settings.put("evalSize", options.evalSize);
-            settings.put("seed", options.seed);
-            doc.put("settings", settings);
+            Map<String, Object> allSettings = new LinkedHashMap<>();
+            allSettings.put("epochs", options.epochs);
+            allSettings.put("trainSize", options.trainSize);
+            allSettings.put("evalSize", options.evalSize);
+            allSettings.put("seed", options.seed);
+            allSettings.putAll(settings);
+            doc.put("settings", allSettings);
             List<Map<String, Object>> models = new ArrayList<>();
             for (Entry e : entries) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -130,14 +290,24 @@ public final class Summary {
                 m.put("title", e.title);
                 m.put("params", e.params);
                 m.put("trainSeconds", e.trainSeconds);
+                if (!e.extra.isEmpty()) {
+                    m.put("extra", e.extra);
+                }
                 m.put("reports", e.reports);
                 models.add(m);
             }
             doc.put("models", models);
+            doc.putAll(json);
             writeAtomically(dir.resolve("summary.json"), JSON.writeValueAsString(doc).getBytes(StandardCharsets.UTF_8));
-            byte[] chart = SummaryCharts.layerProfile(this, MetricKeys.INVARIANCE_NORMALIZED, List.of(MNIST, FASHION));
-            writeAtomically(dir.resolve("invariance-profile.png"), chart);
-            writeAtomically(dir.resolve("index.html"), SummaryPage.html(this, chart).getBytes(StandardCharsets.UTF_8));
+            byte[] profile = SummaryCharts.layerProfile(this, layout.profileMetric, layout.profileDataSets);
+            writeAtomically(dir.resolve("invariance-profile.png"), profile);
+            List<SummaryPage.Image> images = new ArrayList<>();
+            images.add(new SummaryPage.Image(layout.profileMetric + " by layer", profile));
+            for (Chart c : charts) {
+                writeAtomically(dir.resolve(c.fileName), c.png);
+                images.add(new SummaryPage.Image(c.alt, c.png));
+            }
+            writeAtomically(dir.resolve("index.html"), SummaryPage.html(this, images).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the summary under " + dir, e);
         }

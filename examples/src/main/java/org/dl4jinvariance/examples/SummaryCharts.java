@@ -11,14 +11,45 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The experiment-level chart: a metric against depth, one line per model and data set. */
+/** The experiment-level charts: a metric against depth, epochs or a setting, one line per model and data set. */
 final class SummaryCharts {
+
+    /** One line of a chart; dashed lines mark out-of-distribution data by convention. */
+    record Line(String name, List<Double> x, List<Double> y, boolean dashed) {
+    }
 
     private SummaryCharts() {
     }
+
+    /** PNG bytes of a line chart; points whose y is not finite are left out. */
+    static byte[] lines(String title, String xTitle, String yTitle, List<Line> lines) throws IOException {
+        XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
+        for (Line line : lines) {
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (int i = 0; i < line.x().size(); i++) {
+                if (Double.isFinite(line.y().get(i))) {
+                    xs.add(line.x().get(i));
+                    ys.add(line.y().get(i));
+                }
+            }
+            if (xs.isEmpty()) {
+                continue;
+            }
+            XYSeries s = chart.addSeries(line.name(), xs, ys);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            if (line.dashed()) {
+                s.setLineStyle(DASHED);
+            }
+        }
+        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static final BasicStroke DASHED =
+            new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f);
 
     /** PNG bytes of {@code metric} per probed layer (x, in depth order) for every model × data set. */
     static byte[] layerProfile(Summary summary, String metric, List<String> dataSets) throws IOException {
@@ -39,7 +70,7 @@ final class SummaryCharts {
             depths[i] = i;
         }
         XYSeries axis = chart.addSeries(" axis", depths, new double[depths.length]);
-        axis.setLineStyle(SeriesLines.NONE);
+        axis.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.NONE);
         axis.setMarker(SeriesMarkers.NONE);
         axis.setShowInLegend(false);
         for (Summary.Entry e : summary.entries()) {

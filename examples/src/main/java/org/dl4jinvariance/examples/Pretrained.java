@@ -1,0 +1,166 @@
+package org.dl4jinvariance.examples;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jinvariance.action.GroupAction;
+import org.dl4jinvariance.action.ImageActions;
+import org.dl4jinvariance.data.Datasets;
+import org.dl4jinvariance.data.GroupAugmentation;
+import org.dl4jinvariance.data.IdxDataSetIterator;
+import org.dl4jinvariance.data.IdxDataset;
+import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.metric.MetricKeys;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Does starting from pretrained weights change the invariance a model ends up with? The plain
+ * CNN is pretrained on Fashion-MNIST, then fine-tuned on MNIST (every layer trains; the output
+ * layer starts afresh), and compared with the same CNN trained on MNIST from scratch — each with
+ * and without C4 augmentation. Every run starts from the same seeded initialization, so the
+ * fine-tuned and the from-scratch models differ only in the body weights they start from.
+ */
+@Command(name = "pretrained", mixinStandardHelpOptions = true,
+        description = {"Pretrain the plain CNN on Fashion-MNIST, fine-tune it on MNIST, and compare with the same CNN "
+                + "trained from scratch, each with and without C4 augmentation; invariance per layer and per epoch on "
+                + "held-out MNIST and on held-out Fashion-MNIST.",
+                "Writes CSV, JSONL, PNG charts, HTML pages and summary.json under --out."})
+public final class Pretrained implements Callable<Integer> {
+
+    static final String NAME = "pretrained";
+    static final String PRETRAINING = "pretraining";
+    /** The latent layer the curves follow: the global average pool before the dense layer. */
+    static final String CURVE_LAYER = "gap";
+    private static final int BATCH = 64;
+
+    @Mixin
+    ExperimentOptions options = new ExperimentOptions();
+
+    @Option(names = "--pretrain-epochs", description = "Pretraining epochs on Fashion-MNIST (default: ${DEFAULT-VALUE}).")
+    int pretrainEpochs = 3;
+
+    @Option(names = "--pretrain-size", description = "Fashion-MNIST images to pretrain on (default: every image not "
+            + "held out: the embedded 10,000 minus --eval-size, or the 60,000 of --data-dir).")
+    Integer pretrainSize;
+
+    @Override
+    public Integer call() {
+        Summary summary = run();
+        System.out.println();
+        System.out.println(summary.table());
+        System.out.println("Results written to " + options.outputDir(NAME).toAbsolutePath());
+        return 0;
+    }
+
+    /** Runs the experiment and writes every file; returns the summary. */
+    public Summary run() {
+        IdxDataset mnist = Datasets.mnist();
+        options.validate(mnist.size());
+        if (pretrainEpochs < 1) {
+            throw new IllegalArgumentException("--pretrain-epochs must be >= 1, got " + pretrainEpochs);
+        }
+        IdxDataset fashion = Datasets.fashionMnist();
+        // Pretraining never sees the held-out Fashion images the runs are measured on.
+        IdxDataset pretrainData = options.dataDir != null ? Datasets.fashionMnistTrain(options.dataDir) : fashion;
+        int available = options.dataDir != null ? pretrainData.size() : fashion.size() - options.evalSize;
+        int pretrainCount = pretrainSize != null ? pretrainSize : available;
+        if (pretrainCount < 1 || pretrainCount > available) {
+            throw new IllegalArgumentException("--pretrain-size must be in [1, " + available + "] ("
+                    + (options.dataDir != null ? "the Fashion-MNIST training set" : "embedded Fashion-MNIST not held out")
+                    + "), got " + pretrainCount);
+        }
+        Path out = options.outputDir(NAME);
+        GroupAction c4 = ImageActions.rotation(Groups.c4());
+        List<EvalSet> evalSets = List.of(
+                new EvalSet(Summary.MNIST, mnist.slice(mnist.size() - options.evalSize, options.evalSize), true),
+                new EvalSet(Summary.FASHION, fashion.slice(fashion.size() - options.evalSize, options.evalSize), true));
+        String[] layers = Cnns.probedLayers(Cnns.plain(options.seed));
+        ModelRun.Watch watch = ModelRun.Watch.of(c4, evalSets, layers, options.evalSize, options.seed).withBaseline();
+
+        Summary summary = new Summary(NAME, options, layout());
+        summary.setting("pretrainEpochs", pretrainEpochs);
+        summary.setting("pretrainSize", pretrainCount);
+        summary.setting("pretrainData", options.dataDir != null ? "fashion-mnist-train (" + options.dataDir + ")"
+                : "embedded fashion-mnist (test set)");
+        Curves invariance = new Curves(CURVE_LAYER, MetricKeys.INVARIANCE_NORMALIZED, List.of(Summary.MNIST, Summary.FASHION));
+        Curves predictionKl = new Curves("output", MetricKeys.PREDICTION_KL, List.of(Summary.MNIST, Summary.FASHION));
+
+        String pretrainTitle = "pretrained on Fashion-MNIST";
+        ModelRun pretraining = ModelRun.train(pretrainTitle, Cnns.plain(options.seed),
+                pretrainData.iterator(BATCH, 0, pretrainCount), pretrainCount, pretrainEpochs, watch,
+                out.resolve(PRETRAINING));
+        summary.add(PRETRAINING, pretrainTitle + " (no MNIST yet)", pretraining);
+        invariance.add(pretrainTitle, pretraining, -pretrainEpochs);
+        predictionKl.add(pretrainTitle, pretraining, -pretrainEpochs);
+
+        for (boolean augment : new boolean[] {false, true}) {
+            for (boolean pretrained : new boolean[] {false, true}) {
+                String id = (pretrained ? "fine-tuned" : "scratch") + (augment ? "-augmented" : "");
+                String title = (pretrained ? "fine-tuned from Fashion" : "from scratch") + (augment ? " + C4 aug." : "");
+                MultiLayerNetwork net = Cnns.plain(options.seed);
+                if (pretrained) {
+                    copyBody(pretraining.net(), net);
+                }
+                IdxDataSetIterator train = mnist.iterator(BATCH, 0, options.trainSize);
+                if (augment) {
+                    train.setPreProcessor(GroupAugmentation.of(c4, options.seed));
+                }
+                ModelRun run = ModelRun.train(title, net, train, options.trainSize, options.epochs, watch, out.resolve(id));
+                summary.add(id, title, run);
+                invariance.add(title, run, 0);
+                predictionKl.add(title, run, 0);
+            }
+        }
+        summary.section("Normalized invariance at " + CURVE_LAYER + " by epoch, MNIST / Fashion-MNIST (means; "
+                + "pretraining epochs count up to 0, epoch 0 of the other runs is before training)", invariance.table());
+        summary.section("Prediction KL at the output by epoch, MNIST / Fashion-MNIST (means)", predictionKl.table());
+        summary.put("curves", List.of(invariance.json(), predictionKl.json()));
+        try {
+            summary.chart("curves-invariance.png", "normalized invariance at " + CURVE_LAYER + " by epoch",
+                    invariance.chart(NAME + ": normalized invariance at " + CURVE_LAYER
+                            + " (solid: MNIST held-out, dashed: Fashion-MNIST held-out)"));
+            summary.chart("curves-prediction-kl.png", "prediction KL by epoch",
+                    predictionKl.chart(NAME + ": prediction KL (solid: MNIST held-out, dashed: Fashion-MNIST held-out)"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot draw the curves of " + NAME, e);
+        }
+        summary.write(out);
+        return summary;
+    }
+
+    /** The model table: accuracy on both tasks, prediction invariance; per layer: normalized invariance. */
+    static Summary.Layout layout() {
+        return new Summary.Layout(List.of(
+                Summary.Column.accuracyAsGiven("MNIST accuracy", Summary.MNIST),
+                Summary.Column.output("MNIST acc. (all C4)", Summary.MNIST, MetricKeys.ACCURACY),
+                Summary.Column.accuracyAsGiven("Fashion accuracy", Summary.FASHION),
+                Summary.Column.output("prediction KL (MNIST)", Summary.MNIST, MetricKeys.PREDICTION_KL),
+                Summary.Column.output("prediction KL (Fashion)", Summary.FASHION, MetricKeys.PREDICTION_KL)),
+                Summary.NORMALIZED_CAPTION,
+                List.of(new Summary.LayerColumn("MNIST (held-out)", Summary.MNIST, MetricKeys.INVARIANCE_NORMALIZED),
+                        new Summary.LayerColumn("Fashion-MNIST (held-out)", Summary.FASHION,
+                                MetricKeys.INVARIANCE_NORMALIZED)),
+                MetricKeys.INVARIANCE_NORMALIZED, List.of(Summary.MNIST, Summary.FASHION));
+    }
+
+    /** Copies every layer's parameters but the output layer's from {@code from} into {@code to}. */
+    static void copyBody(MultiLayerNetwork from, MultiLayerNetwork to) {
+        Layer[] source = from.getLayers();
+        Layer[] target = to.getLayers();
+        if (source.length != target.length) {
+            throw new IllegalArgumentException("Networks of " + source.length + " and " + target.length
+                    + " layers have different bodies");
+        }
+        for (int i = 0; i < source.length - 1; i++) {
+            if (source[i].numParams() > 0) {
+                target[i].setParams(source[i].params().dup());
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package org.dl4jinvariance.examples;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jinvariance.action.GroupAction;
+import org.dl4jinvariance.action.ImageActions;
+import org.dl4jinvariance.data.Datasets;
+import org.dl4jinvariance.data.GroupAugmentation;
+import org.dl4jinvariance.data.IdxDataset;
+import org.dl4jinvariance.examples.ssl.LinearProbe;
+import org.dl4jinvariance.examples.ssl.NtXentLoss;
+import org.dl4jinvariance.examples.ssl.PairedViews;
+import org.dl4jinvariance.examples.ssl.RotationPretext;
+import org.dl4jinvariance.examples.ssl.ViewAugmentation;
+import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.metric.Distance;
+import org.dl4jinvariance.metric.EquivarianceDeviation;
+import org.dl4jinvariance.metric.InvarianceDeviation;
+import org.dl4jinvariance.metric.InvarianceEvaluator;
+import org.dl4jinvariance.metric.InvarianceReport;
+import org.dl4jinvariance.metric.MetricKeys;
+import org.dl4jinvariance.metric.MetricValue;
+import org.dl4jinvariance.metric.OrbitMetric;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Does self-supervision make an encoder invariant? The plain CNN's body (conv1 … dense) is
+ * trained on MNIST without labels three ways: (a) contrastive (SimCLR's NT-Xent) with random C4
+ * rotations among the augmentations, (b) contrastive with augmentations unrelated to rotation
+ * (small shifts and pixel noise), (c) a non-contrastive pretext, rotation prediction; an
+ * untrained encoder (the common initialization) is the reference. For each encoder: latent C4
+ * invariance and equivariance per layer on held-out MNIST, and a linear probe's accuracy on
+ * held-out MNIST upright and rotated (the probe is fitted on upright training digits, frozen
+ * features of the {@code dense} layer).
+ */
+@Command(name = "self-supervised", mixinStandardHelpOptions = true,
+        description = {"Train the plain CNN's encoder on MNIST without labels: contrastive (NT-Xent) with C4 rotations "
+                + "among the augmentations, contrastive with shifts and noise only, and rotation prediction; measure "
+                + "latent C4 invariance and equivariance per layer and a linear probe's accuracy.",
+                "Writes CSV, JSONL, PNG charts, HTML pages and summary.json under --out."})
+public final class SelfSupervised implements Callable<Integer> {
+
+    public static final String NAME = "self-supervised";
+    /** The encoder's layers, in depth order; the last is its representation. */
+    public static final String[] ENCODER_LAYERS = {"conv1", "conv2", "conv3", "gap", "dense"};
+    public static final String REPRESENTATION = "dense";
+    static final String MNIST = Summary.MNIST;
+    static final String PROBE = "linearProbe";
+    static final String PROBE_ROTATED = "linearProbeRotated";
+    private static final int BATCH = 64;
+    private static final int PROJECTION = 32;
+    private static final int MAX_SHIFT = 2;
+    private static final double NOISE_STD = 0.1;
+
+    @Mixin
+    public ExperimentOptions options = new ExperimentOptions();
+
+    @Option(names = "--temperature", description = "NT-Xent temperature τ (default: ${DEFAULT-VALUE}).")
+    public double temperature = 0.5;
+
+    @Option(names = "--probe-epochs", description = "Epochs of the linear probe's logistic regression "
+            + "(default: ${DEFAULT-VALUE}).")
+    public int probeEpochs = 20;
+
+    @Override
+    public Integer call() {
+        Summary summary = run();
+        System.out.println();
+        System.out.println(summary.table());
+        System.out.println("Results written to " + options.outputDir(NAME).toAbsolutePath());
+        return 0;
+    }
+
+    /** Runs the experiment and writes every file; returns the summary. */
+    public Summary run() {
+        IdxDataset mnist = Datasets.mnist();
+        options.validate(mnist.size());
+        if (probeEpochs < 1) {
+            throw new IllegalArgumentException("--probe-epochs must be >= 1, got " + probeEpochs);
+        }
+        Path out = options.outputDir(NAME);
+        GroupAction c4 = ImageActions.rotation(Groups.c4());
+        DataSet train = mnist.slice(0, options.trainSize);
+        DataSet heldOut = mnist.slice(mnist.size() - options.evalSize, options.evalSize);
+        DataSet rotated = heldOut.copy();
+        GroupAugmentation.of(c4, options.seed + 1).preProcess(rotated);
+        List<EvalSet> evalSets = List.of(new EvalSet(MNIST, heldOut, true));
+        List<OrbitMetric> latent = List.of(new InvarianceDeviation(Distance.COSINE), new EquivarianceDeviation(Distance.COSINE));
+        ModelRun.Watch watch = new ModelRun.Watch(c4, evalSets, ENCODER_LAYERS, latent, options.evalSize, options.seed, false);
+        Probing probing = new Probing(train, heldOut, rotated);
+
+        Summary summary = new Summary(NAME, options, layout());
+        summary.setting("temperature", temperature);
+        summary.setting("probeEpochs", probeEpochs);
+        summary.setting("views", "shift <= " + MAX_SHIFT + " px, noise sd " + NOISE_STD);
+
+        MultiLayerNetwork untrained = contrastiveEncoder();
+        InvarianceReport untrainedReport = InvarianceEvaluator.builder().inputAction(c4).layers(ENCODER_LAYERS)
+                .metrics(new ArrayList<>(latent)).maxExamples(options.evalSize).seed(options.seed).build()
+                .evaluate(untrained, evalSets.get(0).iterator());
+        summary.add(new Summary.Entry("untrained", "untrained encoder (random init)", untrained.numParams(), 0,
+                Map.of(MNIST, untrainedReport), probing.extra(untrained)));
+
+        ViewAugmentation views = ViewAugmentation.shiftAndNoise(MAX_SHIFT, NOISE_STD);
+        PairedViews withRotations = new PairedViews(train.getFeatures(), BATCH, PROJECTION, views, options.seed);
+        withRotations.setPreProcessor(GroupAugmentation.of(c4, options.seed));
+        ModelRun a = ModelRun.train("contrastive + C4", contrastiveEncoder(), withRotations, options.trainSize,
+                options.epochs, watch, out.resolve("contrastive-c4"));
+        summary.add("contrastive-c4", "contrastive, views with C4 rotations", a, probing.extra(a.net()));
+
+        PairedViews shiftsOnly = new PairedViews(train.getFeatures(), BATCH, PROJECTION, views, options.seed);
+        ModelRun b = ModelRun.train("contrastive, shifts + noise", contrastiveEncoder(), shiftsOnly, options.trainSize,
+                options.epochs, watch, out.resolve("contrastive-shift-noise"));
+        summary.add("contrastive-shift-noise", "contrastive, views: shifts + noise", b, probing.extra(b.net()));
+
+        RotationPretext pretext = new RotationPretext(train.getFeatures(), BATCH, c4, options.seed);
+        ModelRun c = ModelRun.train("rotation prediction", rotationEncoder(), pretext, options.trainSize, options.epochs,
+                watch, out.resolve("rotation-prediction"));
+        summary.add("rotation-prediction", "rotation prediction (pretext)", c, probing.extra(c.net()));
+
+        try {
+            summary.chart("equivariance-profile.png", "normalized equivariance by layer",
+                    SummaryCharts.layerProfile(summary, MetricKeys.EQUIVARIANCE_NORMALIZED, List.of(MNIST)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot draw the equivariance profile of " + NAME, e);
+        }
+        summary.write(out);
+        return summary;
+    }
+
+    /** Linear probe accuracy upright and rotated, normalized invariance of the representation; per layer: invariance, equivariance. */
+    static Summary.Layout layout() {
+        return new Summary.Layout(List.of(
+                Summary.Column.extra("linear probe (upright)", PROBE),
+                Summary.Column.extra("linear probe (rotated)", PROBE_ROTATED),
+                new Summary.Column("invariance at " + REPRESENTATION,
+                        e -> Summary.value(e, MNIST, REPRESENTATION, MetricKeys.INVARIANCE_NORMALIZED))),
+                "Latent C4 invariance and equivariance on held-out MNIST, normalized (0 = invariant / equivariant, "
+                        + "1 = as spread as random inputs; equivariance is n/a where the layer's field type is unknown)",
+                List.of(new Summary.LayerColumn("invariance", MNIST, MetricKeys.INVARIANCE_NORMALIZED),
+                        new Summary.LayerColumn("equivariance", MNIST, MetricKeys.EQUIVARIANCE_NORMALIZED)),
+                MetricKeys.INVARIANCE_NORMALIZED, List.of(MNIST));
+    }
+
+    /** The encoder with a linear 32-d projection trained by NT-Xent on paired views. */
+    MultiLayerNetwork contrastiveEncoder() {
+        return Cnns.plainWithHead(options.seed, new OutputLayer.Builder(new NtXentLoss(temperature)).name("output")
+                .nOut(PROJECTION).activation(Activation.IDENTITY).build());
+    }
+
+    /** The encoder with a softmax over the 4 rotations. */
+    MultiLayerNetwork rotationEncoder() {
+        return Cnns.plainWithHead(options.seed, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output")
+                .nOut(Groups.c4().order()).activation(Activation.SOFTMAX).build());
+    }
+
+    /** Linear probes on the representation: fitted on upright training digits, tested upright and rotated. */
+    private final class Probing {
+        private final DataSet train;
+        private final DataSet heldOut;
+        private final DataSet rotated;
+
+        Probing(DataSet train, DataSet heldOut, DataSet rotated) {
+            this.train = train;
+            this.heldOut = heldOut;
+            this.rotated = rotated;
+        }
+
+        Map<String, Object> extra(MultiLayerNetwork encoder) {
+            INDArray trainFeatures = LinearProbe.features(encoder, REPRESENTATION, train.getFeatures());
+            LinearProbe probe = LinearProbe.fit(trainFeatures, train.getLabels(), probeEpochs, options.seed);
+            MetricValue upright = probe.accuracy(LinearProbe.features(encoder, REPRESENTATION, heldOut.getFeatures()),
+                    heldOut.getLabels(), options.seed);
+            MetricValue turned = probe.accuracy(LinearProbe.features(encoder, REPRESENTATION, rotated.getFeatures()),
+                    rotated.getLabels(), options.seed);
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put(PROBE, upright);
+            extra.put(PROBE_ROTATED, turned);
+            return extra;
+        }
+    }
+}
