@@ -11,6 +11,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** The experiment-level chart: a metric against depth, one line per model and data set. */
@@ -27,11 +28,20 @@ final class SummaryCharts {
                         + ", dashed: " + String.join(", ", dataSets.subList(1, dataSets.size())) + ")")
                 .xAxisTitle("layer").yAxisTitle(metric).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
-        chart.getStyler().setxAxisTickLabelsFormattingFunction(x -> {
+        chart.setCustomXAxisTickLabelsFormatter(x -> {
             int i = (int) Math.round(x);
             return Math.abs(x - i) < 1e-9 && i >= 0 && i < layers.size() ? layers.get(i) : "";
         });
-        chart.getStyler().setXAxisDecimalPattern("0");
+        // XChart places custom-labelled ticks at the first series' x values when they are equally
+        // spaced (otherwise its tick search can loop): an invisible series at every layer comes first.
+        double[] depths = new double[layers.size()];
+        for (int i = 0; i < depths.length; i++) {
+            depths[i] = i;
+        }
+        XYSeries axis = chart.addSeries(" axis", depths, new double[depths.length]);
+        axis.setLineStyle(SeriesLines.NONE);
+        axis.setMarker(SeriesMarkers.NONE);
+        axis.setShowInLegend(false);
         for (Summary.Entry e : summary.entries()) {
             for (int d = 0; d < dataSets.size(); d++) {
                 String dataSet = dataSets.get(d);
