@@ -174,6 +174,38 @@ class LayerSpacesTest {
     }
 
     @Test
+    void fixedNamedLayersRoundTripThroughJsonWhereArbitersFixedLayerSpaceDoesNot() {
+        GroupSpace groups = GroupSpace.of("plain", "C4");
+        MultiLayerSpace.Builder common = new MultiLayerSpace.Builder().seed(1).updater(AdamSpaces.adam(1e-3))
+                .addLayer(new LiftingConvolutionSpace.Builder().name("conv1").group(groups).nOut(4).kernelSize(3)
+                        .activation(org.nd4j.linalg.activations.Activation.RELU).build())
+                .addLayer(new GroupPoolingSpace.Builder().name("gpool").group(groups).build());
+        org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer gap = new org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer
+                .Builder(org.deeplearning4j.nn.conf.layers.PoolingType.AVG).name("gap").build();
+        org.deeplearning4j.nn.conf.layers.OutputLayer out = new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).name("output").nOut(10)
+                .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build();
+        MultiLayerSpace space = common.addLayer(new FixedJsonLayerSpace(gap)).addLayer(new FixedJsonLayerSpace(out))
+                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(12, 12, 1)).build();
+        String json = space.toJson();
+        MultiLayerSpace back = MultiLayerSpace.fromJson(json);
+        assertEquals(json, back.toJson());
+        assertEquals(space.getLayerSpace(3), back.getLayerSpace(3));
+        for (int i = 0; i < 4; i++) {
+            MultiLayerConfiguration a = conf(candidates(space, 4, 2).get(i));
+            MultiLayerConfiguration b = conf(candidates(back, 4, 2).get(i));
+            assertEquals(a.toJson(), b.toJson());
+            assertEquals("output", layer(a, 3).getLayerName());
+            assertEquals(1e-3, ((Adam) ((org.deeplearning4j.nn.conf.layers.BaseLayer) layer(a, 3)).getIUpdater())
+                    .getLearningRate(), "global settings reach the fixed layer");
+        }
+        // Arbiter's own FixedLayerSpace writes JSON it cannot read
+        MultiLayerSpace arbiters = new MultiLayerSpace.Builder().layer(out)
+                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.feedForward(4)).build();
+        assertThrows(RuntimeException.class, () -> MultiLayerSpace.fromJson(arbiters.toJson()));
+    }
+
+    @Test
     void groupTypeAndRotationsAreParameterSpaces() {
         GroupSpace space = GroupSpace.of(new DiscreteParameterSpace<>("C", "D"), new DiscreteParameterSpace<>(2, 4));
         assertEquals(2, space.numParameters());

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The examples jar: one subcommand per experiment; with none, runs augmentation-vs-equivariance. */
 @Command(name = "dl4j-invariance-examples", mixinStandardHelpOptions = true, version = "0.1.0-SNAPSHOT",
         description = "Measures how invariant DL4J models are to rotations and flips (Kvinge et al., NeurIPS 2022).",
-        subcommands = {AugmentationVsEquivariance.class, OrbitDemo.class})
+        subcommands = {AugmentationVsEquivariance.class, OrbitDemo.class, Search.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
