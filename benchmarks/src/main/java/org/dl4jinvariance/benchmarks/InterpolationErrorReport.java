@@ -6,6 +6,8 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -19,6 +21,7 @@ import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.field.FieldType;
 import org.dl4jinvariance.group.CyclicGroup;
 import org.dl4jinvariance.group.PlanarGroup;
+import org.dl4jinvariance.layers.GroupBatchNormalization;
 import org.dl4jinvariance.layers.GroupConvolution;
 import org.dl4jinvariance.layers.GroupPooling;
 import org.dl4jinvariance.layers.LiftingConvolution;
@@ -52,15 +55,23 @@ public final class InterpolationErrorReport {
     private InterpolationErrorReport() {
     }
 
-    /** lift (5×5) → pool → conv (3×3) → pool → conv (3×3) → group pooling → global average → softmax. */
+    /**
+     * lift (5×5) → BN → ReLU → pool → conv (3×3) → BN → ReLU → pool → conv (3×3) → ReLU → group
+     * pooling → global average → softmax; group layers and group batch norm for a group, plain
+     * DL4J layers otherwise.
+     */
     static MultiLayerConfiguration network(PlanarGroup group, int channels) {
         int fields = group == null ? channels : channels / group.order();
         NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder().seed(1).updater(new Adam(3e-3)).list();
-        b.layer(conv(group, true, fields, 5));
+        b.layer(conv(group, true, fields, 5, Activation.IDENTITY));
+        b.layer(norm(group));
+        b.layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
         b.layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build());
-        b.layer(conv(group, false, fields, 3));
+        b.layer(conv(group, false, fields, 3, Activation.IDENTITY));
+        b.layer(norm(group));
+        b.layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
         b.layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build());
-        b.layer(conv(group, false, 2 * fields, 3));
+        b.layer(conv(group, false, 2 * fields, 3, Activation.RELU));
         if (group != null) {
             b.layer(new GroupPooling.Builder().group(group).mode("max").build());
         }
@@ -70,13 +81,18 @@ public final class InterpolationErrorReport {
         return b.setInputType(InputType.convolutional(28, 28, 1)).build();
     }
 
-    private static Layer conv(PlanarGroup group, boolean lifting, int n, int k) {
+    private static Layer conv(PlanarGroup group, boolean lifting, int n, int k, Activation activation) {
         if (group == null) {
             return new ConvolutionLayer.Builder().nOut(n).kernelSize(k, k).convolutionMode(ConvolutionMode.Same)
-                    .activation(Activation.RELU).build();
+                    .activation(activation).build();
         }
         return (lifting ? new LiftingConvolution.Builder() : new GroupConvolution.Builder()).group(group).nOut(n)
-                .kernelSize(k).convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build();
+                .kernelSize(k).convolutionMode(ConvolutionMode.Same).activation(activation).build();
+    }
+
+    private static Layer norm(PlanarGroup group) {
+        return group == null ? new BatchNormalization.Builder().build()
+                : new GroupBatchNormalization.Builder().group(group).build();
     }
 
     /** Mean over examples of ‖a − b‖ / ‖b‖ (flattened per example). */
@@ -121,7 +137,11 @@ public final class InterpolationErrorReport {
         System.out.println(head);
         Object[][] nets = {{"C8 (interpolated)", C8, true}, {"C4", org.dl4jinvariance.group.Groups.c4(), false},
                 {"plain CNN", null, false}};
+        String only = args.length > 0 ? args[0] : "";
         for (Object[] spec : nets) {
+            if (!((String) spec[0]).startsWith(only)) {
+                continue;
+            }
             MultiLayerNetwork net = new MultiLayerNetwork(network((PlanarGroup) spec[1], 48));
             net.init();
             report(spec[0] + ", init", net, (Boolean) spec[2], heldOut);

@@ -23,8 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * </pre>
  * For groups that are not multiples of 90° (C8, D8, …) the filters live on a disk: taps farther
  * than (k − 1)/2 + ½ from the centre (the corners, which a rotation by 45° would move off the
- * k×k grid) are zero in every expanded filter, which halves the interpolation error of 5×5
- * filters at 45°; those base weights are unused (they get no gradient).
+ * k×k grid and so lose part of their weight) are zero in every expanded filter; those base
+ * weights are unused (they get no gradient).
  *
  * <p>For every pair (f, c) this is one row vector times a constant matrix S of shape
  * [|H|·k², |G|·|H|·k²], S[(h', a), (g, h, b)] = [h' = g⁻¹·h] · (T_g)[b, a], so the forward pass is
