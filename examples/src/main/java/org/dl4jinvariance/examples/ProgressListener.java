@@ -27,9 +27,11 @@ public final class ProgressListener implements TrainingListener {
     @Override
     public void onEpochStart(Model model) {
         epoch++;
-        bar = new ProgressBarBuilder().setTaskName(String.format("%s %d/%d", task, epoch, epochs))
-                .setInitialMax(batchesPerEpoch).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
-                .continuousUpdate().build();
+        ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(String.format("%s %d/%d", task, epoch, epochs))
+                .setInitialMax(batchesPerEpoch).setStyle(ProgressBarStyle.ASCII);
+        // Without a terminal (CI, redirected output) each redraw is a new line: redraw rarely.
+        bar = (System.console() != null ? builder.setUpdateIntervalMillis(500).continuousUpdate()
+                : builder.setUpdateIntervalMillis(60_000)).build();
     }
 
     @Override
