@@ -213,6 +213,23 @@ class InvarianceListenerTest {
         assertFalse(seenByOthers.stream().anyMatch(r -> r.failed() && r.report() != null));
     }
 
+    /** A diverged network (NaN weights) gives NaN values and warnings, not failures, and every reporter copes. */
+    @Test
+    void nanActivationsAreReportedAsNaNAndEveryReporterCopes() throws Exception {
+        MultiLayerNetwork net = SmallNets.cnn(10, false);
+        net.params().assign(Double.NaN);
+        InvarianceListener listener = listener()
+                .reportTo(Reporters.log(s -> { }), Reporters.csv(dir), Reporters.jsonLines(dir), Reporters.charts(dir),
+                        Reporters.html(dir))
+                .build();
+        List<EpochReport> made = listener.evaluateNow(net);
+        assertEquals(List.of("0:heldOut", "0:ood"), epochsAndNames(listener.history()), listener.history().toString());
+        assertTrue(Double.isNaN(made.get(0).report().get("dense", MetricKeys.INVARIANCE).mean()));
+        String csv = Files.readString(dir.resolve("invariance.csv"));
+        assertTrue(csv.contains(",NaN,"), "NaN means are written as NaN");
+        assertTrue(Files.readString(dir.resolve("invariance-report.html")).contains("NaN"));
+    }
+
     @Test
     void iteratorsAreResetBeforeAndAfterUse() {
         DataSetIterator data = heldOut();

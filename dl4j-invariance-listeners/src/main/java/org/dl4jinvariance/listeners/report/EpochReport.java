@@ -1,7 +1,5 @@
 package org.dl4jinvariance.listeners.report;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.Objects;
 import org.dl4jinvariance.metric.InvarianceReport;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
@@ -87,13 +85,6 @@ public final class EpochReport {
             t = t.getCause() == t ? null : t.getCause();
         }
         return sb.toString();
-    }
-
-    /** The full stack trace, for logs. */
-    static String stackTrace(Throwable cause) {
-        StringWriter w = new StringWriter();
-        cause.printStackTrace(new PrintWriter(w));
-        return w.toString();
     }
 
     /** Completed training epochs when the record was made (1 after the first epoch). */

@@ -138,7 +138,7 @@ public final class ReportCharts {
             if (series.values().stream().mapToInt(List::size).max().orElse(0) < 2) {
                 continue;
             }
-            XYChart chart = chart("layer profile · " + metric + " · epoch " + last, "layer", metric);
+            XYChart chart = chart(metric + " · epoch " + last, "layer", metric);
             chart.setCustomXAxisTickLabelsFormatter(x -> {
                 if (!integral(x)) {
                     return "";
