@@ -25,8 +25,8 @@ final class SummaryCharts {
 
     /** PNG bytes of a line chart; points whose y is not finite are left out. */
     static byte[] lines(String title, String xTitle, String yTitle, List<Line> lines) throws IOException {
-        XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
+        XYChart chart = new XYChartBuilder().width(1150).height(560).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setLegendLayout(Styler.LegendLayout.Vertical);
         for (Line line : lines) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
@@ -54,11 +54,11 @@ final class SummaryCharts {
     /** PNG bytes of {@code metric} per probed layer (x, in depth order) for every model × data set. */
     static byte[] layerProfile(Summary summary, String metric, List<String> dataSets) throws IOException {
         List<String> layers = unionOfLayers(summary);
-        XYChart chart = new XYChartBuilder().width(900).height(520)
+        XYChart chart = new XYChartBuilder().width(1150).height(520)
                 .title(summary.experiment() + ": " + metric + " by layer (solid: " + dataSets.get(0)
                         + ", dashed: " + String.join(", ", dataSets.subList(1, dataSets.size())) + ")")
                 .xAxisTitle("layer").yAxisTitle(metric).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setLegendLayout(Styler.LegendLayout.Vertical);
         chart.setCustomXAxisTickLabelsFormatter(x -> {
             int i = (int) Math.round(x);
             return Math.abs(x - i) < 1e-9 && i >= 0 && i < layers.size() ? layers.get(i) : "";
