@@ -30,6 +30,7 @@ final class ActivationBuffer {
     private final int outer;
     private final int rows;
     private final int inner;
+    private boolean copy;
 
     private ActivationBuffer(INDArray physical, int outer, int rows, int inner) {
         this.outer = outer;
@@ -47,7 +48,16 @@ final class ActivationBuffer {
      */
     static ActivationBuffer of(INDArray act) {
         ActivationBuffer b = view(act);
-        return b != null ? b : view(act.castTo(act.dataType() == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT).dup('c'));
+        if (b == null) {
+            b = view(act.castTo(act.dataType() == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT).dup('c'));
+            b.copy = true;
+        }
+        return b;
+    }
+
+    /** True when this reads a copy (made in the current workspace), not the activations' own memory. */
+    boolean isCopy() {
+        return copy;
     }
 
     private static ActivationBuffer view(INDArray act) {
@@ -86,34 +96,29 @@ final class ActivationBuffer {
         double[] gram = new double[count * order * order];
         double[] cross = permute == null ? null : new double[count * order];
         IntStream.range(0, (count + ITEMS_PER_TASK - 1) / ITEMS_PER_TASK).parallel().forEach(task -> {
-            double[][] rowsOf = new double[order][inner];
-            double[] moved = new double[inner];
-            float[] scratch = floats == null ? null : new float[inner];
+            // padded to a multiple of 4 rows (extra rows stay zero) for the 4×4 register tiles
+            PlaneRows rowsOf = PlaneRows.forBuffer(floats, (order + 3) / 4 * 4, inner);
+            PlaneRows moved = PlaneRows.forBuffer(floats, 1, inner);
+            double[] tile = new double[16];
             int end = Math.min(count, (task + 1) * ITEMS_PER_TASK);
             for (int k = task * ITEMS_PER_TASK; k < end; k++) {
                 int base = first + k * setStep;
                 for (int o = 0; o < outer; o++) {
                     for (int j = 0; j < order; j++) {
-                        load(o, base + j * memberStride, rowsOf[j], scratch);
+                        rowsOf.load(floats, doubles, index(o, base + j * memberStride), j);
                     }
-                    int at = k * order * order;
-                    for (int j = 0; j < order; j++) {
-                        for (int l = j; l < order; l++) {
-                            gram[at + j * order + l] += dot(rowsOf[j], rowsOf[l]);
-                        }
-                    }
+                    rowsOf.addGram(order, gram, k * order * order, tile);
                     if (cross != null) {
                         for (int g = 0; g < order; g++) {
                             if (g == ref || !permute[g]) {
                                 continue;
                             }
-                            double[] source = rowsOf[ref];
                             if (outerMaps[g] != null && outerMaps[g][o] != o) {
-                                load(outerMaps[g][o], base + ref * memberStride, moved, scratch);
-                                source = moved;
+                                moved.load(floats, doubles, index(outerMaps[g][o], base + ref * memberStride), 0);
+                                cross[k * order + g] += rowsOf.dot(g, moved, 0, innerMaps[g]);
+                            } else {
+                                cross[k * order + g] += rowsOf.dot(g, rowsOf, ref, innerMaps[g]);
                             }
-                            cross[k * order + g] += innerMaps[g] == null ? dot(rowsOf[g], source)
-                                    : gatherDot(rowsOf[g], source, innerMaps[g]);
                         }
                     }
                 }
@@ -131,50 +136,9 @@ final class ActivationBuffer {
         return new SetProducts(gram, cross);
     }
 
-    private void load(int o, int row, double[] into, float[] scratch) {
-        int at = (int) (offset + ((long) o * rows + row) * inner);
-        if (floats != null) {
-            floats.get(at, scratch, 0, inner);
-            for (int i = 0; i < inner; i++) {
-                into[i] = scratch[i];
-            }
-        } else {
-            doubles.get(at, into, 0, inner);
-        }
-    }
-
-    private static double dot(double[] a, double[] b) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int n = a.length;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            s0 += a[i] * b[i];
-            s1 += a[i + 1] * b[i + 1];
-            s2 += a[i + 2] * b[i + 2];
-            s3 += a[i + 3] * b[i + 3];
-        }
-        for (; i < n; i++) {
-            s0 += a[i] * b[i];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    private static double gatherDot(double[] a, double[] b, int[] map) {
-        double s0 = 0;
-        double s1 = 0;
-        int n = a.length;
-        int i = 0;
-        for (; i + 1 < n; i += 2) {
-            s0 += a[i] * b[map[i]];
-            s1 += a[i + 1] * b[map[i + 1]];
-        }
-        for (; i < n; i++) {
-            s0 += a[i] * b[map[i]];
-        }
-        return s0 + s1;
+    /** Absolute buffer index of element (o, row, 0). */
+    private int index(int o, int row) {
+        return (int) (offset + ((long) o * rows + row) * inner);
     }
 
     static boolean isCContiguous(INDArray a) {

@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.deeplearning4j.nn.api.Model;
 import org.dl4jinvariance.action.GroupAction;
 import org.dl4jinvariance.action.ImageActions;
 import org.dl4jinvariance.field.FieldType;
 import org.dl4jinvariance.group.FiniteGroup;
+import org.dl4jinvariance.probe.ActivationVisitor;
 import org.dl4jinvariance.probe.ModelProbe;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
@@ -22,7 +25,6 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.indexing.SpecifiedIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -295,8 +297,23 @@ public final class InvarianceEvaluator {
                 inputMask = Nd4j.concat(0, copies);
             }
             Map<String, OrbitActivations> contexts = new LinkedHashMap<>();
-            probe.forward(input, inputMask, keys,
-                    (layer, act) -> contexts.put(layer, reducers.get(layer).reduce(act, b, chunkClasses)));
+            probe.forward(input, inputMask, keys, new ActivationVisitor() {
+                @Override
+                public void visit(String layer, INDArray act) {
+                    OrbitReducer.Reduction r = reducers.get(layer).reduce(act, b, chunkClasses);
+                    contexts.put(layer, r.context());
+                    if (r.pending() != null) {
+                        r.pending().run();
+                    }
+                }
+
+                @Override
+                public Future<?> visitConcurrently(String layer, INDArray act) {
+                    OrbitReducer.Reduction r = reducers.get(layer).reduce(act, b, chunkClasses);
+                    contexts.put(layer, r.context());
+                    return r.pending() == null ? null : ForkJoinPool.commonPool().submit(r.pending());
+                }
+            });
             for (Map.Entry<String, OrbitActivations> e : contexts.entrySet()) {
                 ProbedLayer layer = info.get(e.getKey());
                 for (OrbitMetric m : active) {
@@ -329,10 +346,12 @@ public final class InvarianceEvaluator {
 
         private InvarianceReport report() {
             int[] cls = labelled ? classes.stream().mapToInt(Integer::intValue).toArray() : null;
+            // Summaries (each a 1,000-resample bootstrap) are independent: compute them in parallel.
+            List<Runnable> tasks = new ArrayList<>();
             Map<String, Map<String, MetricValue>> values = new LinkedHashMap<>();
             for (String key : keys) {
                 ProbedLayer layer = info.get(key);
-                Map<String, MetricValue> row = new LinkedHashMap<>();
+                Map<String, MetricValue> row = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
                 for (OrbitMetric m : active) {
                     if (!m.reportsAt(layer)) {
                         continue;
@@ -340,12 +359,14 @@ public final class InvarianceEvaluator {
                     String reason = m.notApplicableReason(layer);
                     for (String k : m.keys(layer)) {
                         Accumulator a = acc.get(key).get(k);
-                        row.put(k, reason != null ? MetricValue.notApplicable(reason)
-                                : a == null ? MetricValue.notApplicable("no value computed") : a.summarize(key, k, cls));
+                        row.put(k, null);
+                        tasks.add(() -> row.put(k, reason != null ? MetricValue.notApplicable(reason)
+                                : a == null ? MetricValue.notApplicable("no value computed") : a.summarize(key, k, cls)));
                     }
                 }
                 values.put(key, row);
             }
+            tasks.parallelStream().forEach(Runnable::run);
             Map<String, String> settings = new LinkedHashMap<>();
             settings.put("group", group.name());
             settings.put("action", inputAction.describe());
@@ -408,11 +429,10 @@ public final class InvarianceEvaluator {
         return a.get(idx);
     }
 
+    /** Rows of {@code a} in the order {@code perm} (one native gather of [B, rest] rows). */
     private static INDArray pick(INDArray a, int[] perm) {
-        INDArrayIndex[] idx = new INDArrayIndex[a.rank()];
-        idx[0] = new SpecifiedIndex(perm);
-        Arrays.fill(idx, 1, idx.length, NDArrayIndex.all());
-        return a.get(idx);
+        INDArray rows = a.dup('c').reshape('c', a.size(0), a.length() / a.size(0));
+        return Nd4j.pullRows(rows, 1, perm).reshape('c', a.shape());
     }
 
     private static INDArray concat(List<INDArray> parts) {
@@ -436,10 +456,12 @@ public final class InvarianceEvaluator {
 
     /** Class index per row: argmax of one-hot labels, or the value itself for a single column. */
     private static int[] classesOf(INDArray labels) {
-        double[][] y = labels.rank() == 1 ? new double[][] {labels.toDoubleVector()} : labels.toDoubleMatrix();
-        int[] c = new int[y.length];
-        for (int i = 0; i < y.length; i++) {
-            c[i] = y[i].length == 1 ? (int) Math.round(y[i][0]) : OrbitConsistency.argmax(y[i]);
+        int n = (int) labels.size(0);
+        int k = (int) (labels.length() / n);
+        double[] y = labels.dup('c').reshape(labels.length()).toDoubleVector();
+        int[] c = new int[n];
+        for (int i = 0; i < n; i++) {
+            c[i] = k == 1 ? (int) Math.round(y[i]) : OrbitConsistency.argmax(Arrays.copyOfRange(y, i * k, (i + 1) * k));
         }
         return c;
     }

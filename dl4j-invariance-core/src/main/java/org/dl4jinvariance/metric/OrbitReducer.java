@@ -19,6 +19,10 @@ import org.nd4j.linalg.indexing.SpecifiedIndex;
  * come from one pass over the activations' native memory ({@link ActivationBuffer}) for the
  * orbits and one over the identity rows for the distinct-input sets; nothing is copied. Only
  * interpolating ρ(g) (bilinear rotations) go through {@link org.dl4jinvariance.field.FieldType#apply}.
+ *
+ * <p>The one pass is pure Java on the native buffer, so it is handed back as pending work that
+ * may run beside the next layer's forward pass ({@link org.dl4jinvariance.probe.ActivationVisitor#visitConcurrently}):
+ * DL4J's inference keeps one core busy most of the time on this backend.
  */
 final class OrbitReducer {
 
@@ -36,43 +40,22 @@ final class OrbitReducer {
         this.nhwc = nhwc;
     }
 
-    OrbitActivations reduce(INDArray activations, int examples, int[] classes) {
+    /**
+     * The context for one chunk, and the work that completes it.
+     *
+     * @param context the metrics' input, complete once {@code pending} has run
+     * @param pending pure-Java work still reading the activations' memory (no ND4J calls), to be
+     *                run — on any thread — before that memory is released; null when none
+     */
+    record Reduction(OrbitActivations context, Runnable pending) {
+    }
+
+    /** Everything ND4J is needed for happens here, on the calling (probe) thread. */
+    Reduction reduce(INDArray activations, int examples, int[] classes) {
         OrbitActivations o = new OrbitActivations(layer, examples, classes);
         int order = layer.group().order();
-        int e = layer.group().identity();
         int sets = examples / order;
         INDArray act = nhwc && activations.rank() == 4 ? activations.permute(0, 3, 1, 2) : activations;
-        boolean equivariance = statistics.contains(OrbitStatistic.EQUIVARIANCE) && layer.field() != null;
-        if (statistics.contains(OrbitStatistic.GRAM) || statistics.contains(OrbitStatistic.BASELINE_GRAM) || equivariance) {
-            ActivationBuffer buffer = ActivationBuffer.of(act);
-            FieldTransform rho = equivariance ? transform(o, act) : null;
-            boolean[] permute = null;
-            int[][] outerMaps = new int[order][];
-            int[][] innerMaps = new int[order][];
-            if (rho != null) {
-                permute = new boolean[order];
-                for (int g = 0; g < order; g++) {
-                    permute[g] = rho.isPermutation(g);
-                    if (permute[g]) {
-                        outerMaps[g] = rho.outerMap(g, buffer.outer());
-                        innerMaps[g] = rho.innerMap(g, buffer.outer());
-                    }
-                }
-            }
-            ActivationBuffer.SetProducts orbit = buffer.sets(examples, 0, 1, examples, order, e, permute, outerMaps, innerMaps);
-            ActivationBuffer.SetProducts baseline = buffer.sets(sets, e * examples, order, 1, order, e, permute, outerMaps, innerMaps);
-            o.gram = orbit.gram();
-            o.baselineGram = baseline.gram();
-            if (rho != null) {
-                o.equivarianceInner = orbit.cross();
-                o.baselineEquivarianceInner = baseline.cross();
-                o.transformedNormSq = new double[examples * order];
-                for (int b = 0; b < examples; b++) {
-                    Arrays.fill(o.transformedNormSq, b * order, (b + 1) * order, o.gram[(b * order + e) * order + e]);
-                }
-                interpolated(o, rho, act, permute, examples, sets);
-            }
-        }
         if (statistics.contains(OrbitStatistic.FEATURES)) {
             o.features = toRows(rows(act, 0, (long) order * examples));
         }
@@ -84,7 +67,50 @@ final class OrbitReducer {
                 o.lieNorms.put(perturbations.get(i), Arrays.stream(sq).map(Math::sqrt).toArray());
             }
         }
-        return o;
+        boolean equivariance = statistics.contains(OrbitStatistic.EQUIVARIANCE) && layer.field() != null;
+        if (!statistics.contains(OrbitStatistic.GRAM) && !statistics.contains(OrbitStatistic.BASELINE_GRAM) && !equivariance) {
+            return new Reduction(o, null);
+        }
+        ActivationBuffer buffer = ActivationBuffer.of(act);
+        FieldTransform rho = equivariance ? transform(o, act) : null;
+        boolean[] permute = null;
+        int[][] outerMaps = new int[order][];
+        int[][] innerMaps = new int[order][];
+        Interpolated interpolated = null;
+        if (rho != null) {
+            permute = new boolean[order];
+            for (int g = 0; g < order; g++) {
+                permute[g] = rho.isPermutation(g);
+                if (permute[g]) {
+                    outerMaps[g] = rho.outerMap(g, buffer.outer());
+                    innerMaps[g] = rho.innerMap(g, buffer.outer());
+                }
+            }
+            interpolated = Interpolated.of(o.group().identity(), rho, act, permute, examples, sets);
+        }
+        boolean[] permuteFinal = permute;
+        Interpolated fallback = interpolated;
+        Runnable work = () -> {
+            int e = layer.group().identity();
+            ActivationBuffer.SetProducts orbit = buffer.sets(examples, 0, 1, examples, order, e, permuteFinal, outerMaps, innerMaps);
+            ActivationBuffer.SetProducts baseline = buffer.sets(sets, e * examples, order, 1, order, e, permuteFinal, outerMaps, innerMaps);
+            o.gram = orbit.gram();
+            o.baselineGram = baseline.gram();
+            if (permuteFinal != null) {
+                o.equivarianceInner = orbit.cross();
+                o.baselineEquivarianceInner = baseline.cross();
+                o.transformedNormSq = new double[examples * order];
+                for (int b = 0; b < examples; b++) {
+                    Arrays.fill(o.transformedNormSq, b * order, (b + 1) * order, o.gram[(b * order + e) * order + e]);
+                }
+                fallback.into(o, permuteFinal, examples, sets);
+            }
+        };
+        if (buffer.isCopy()) {
+            work.run();         // the copy lives in the layer's working memory, released on return
+            return new Reduction(o, null);
+        }
+        return new Reduction(o, work);
     }
 
     /** ρ for this layer's feature shape, or null (with the reason recorded) when the field cannot act on it. */
@@ -100,27 +126,43 @@ final class OrbitReducer {
         }
     }
 
-    /** Equivariance products for the elements whose ρ(g) interpolates, through the field itself. */
-    private static void interpolated(OrbitActivations o, FieldTransform rho, INDArray act, boolean[] permute,
-                                     int examples, int sets) {
-        int order = permute.length;
-        int e = o.group().identity();
-        INDArray identity = rows(act, (long) e * examples, (long) (e + 1) * examples);
-        for (int g = 0; g < order; g++) {
-            if (permute[g]) {
-                continue;
+    /**
+     * Equivariance products for the elements whose ρ(g) interpolates (not a permutation),
+     * computed through the field itself with ND4J, then merged into the context.
+     */
+    private record Interpolated(double[][] dots, double[][] norms, double[][] cross) {
+
+        static Interpolated of(int e, FieldTransform rho, INDArray act, boolean[] permute, int examples, int sets) {
+            int order = permute.length;
+            double[][] dots = new double[order][];
+            double[][] norms = new double[order][];
+            double[][] cross = new double[order][];
+            INDArray identity = rows(act, (long) e * examples, (long) (e + 1) * examples);
+            for (int g = 0; g < order; g++) {
+                if (permute[g]) {
+                    continue;
+                }
+                INDArray moved = rho.apply(g, identity);
+                dots[g] = FieldTransform.dot(rows(act, (long) g * examples, (long) (g + 1) * examples), moved);
+                norms[g] = FieldTransform.dot(moved, moved);
+                cross[g] = sets == 0 ? new double[0]
+                        : FieldTransform.dot(everyNth(identity, g, order, sets), everyNth(moved, e, order, sets));
             }
-            INDArray moved = rho.apply(g, identity);
-            double[] dots = FieldTransform.dot(rows(act, (long) g * examples, (long) (g + 1) * examples), moved);
-            double[] norms = FieldTransform.dot(moved, moved);
-            for (int b = 0; b < examples; b++) {
-                o.equivarianceInner[b * order + g] = dots[b];
-                o.transformedNormSq[b * order + g] = norms[b];
-            }
-            if (sets > 0) {
-                double[] cross = FieldTransform.dot(everyNth(identity, g, order, sets), everyNth(moved, e, order, sets));
+            return new Interpolated(dots, norms, cross);
+        }
+
+        void into(OrbitActivations o, boolean[] permute, int examples, int sets) {
+            int order = permute.length;
+            for (int g = 0; g < order; g++) {
+                if (permute[g]) {
+                    continue;
+                }
+                for (int b = 0; b < examples; b++) {
+                    o.equivarianceInner[b * order + g] = dots[g][b];
+                    o.transformedNormSq[b * order + g] = norms[g][b];
+                }
                 for (int s = 0; s < sets; s++) {
-                    o.baselineEquivarianceInner[s * order + g] = cross[s];
+                    o.baselineEquivarianceInner[s * order + g] = cross[g][s];
                 }
             }
         }

@@ -138,7 +138,7 @@ final class GraphProbe extends ModelProbe {
             if (featuresMask != null) {
                 graph.setLayerMaskArrays(new INDArray[] {featuresMask}, null);
             }
-            loop(input, order, wanted, stop, visitor);
+            loop(input, order, wanted, stop, visitor, featuresMask == null);
         } finally {
             if (featuresMask != null) {
                 if (savedInputMasks != null || savedLabelMasks != null) {
@@ -158,7 +158,7 @@ final class GraphProbe extends ModelProbe {
         }
     }
 
-    private void loop(INDArray input, int[] order, boolean[] wanted, int stop, ActivationVisitor visitor) {
+    private void loop(INDArray input, int[] order, boolean[] wanted, int stop, ActivationVisitor visitor, boolean unmasked) {
         GraphVertex[] vertices = graph.getVertices();
         ComputationGraphConfiguration conf = graph.getConfiguration();
         // For each vertex, the step after which every consumer has read its output.
@@ -182,6 +182,8 @@ final class GraphProbe extends ModelProbe {
         List<LayerWorkspaceMgr> all = new ArrayList<>();
         List<LayerWorkspaceMgr> free = new ArrayList<>();
         Map<MemoryWorkspace, LayerWorkspaceMgr> open = new IdentityHashMap<>();
+        Map<MemoryWorkspace, PendingWork> pending = new IdentityHashMap<>();
+        boolean failed = true;
         @SuppressWarnings("unchecked")
         List<MemoryWorkspace>[] closeAt = new List[order.length];
         MemoryWorkspace initial = Nd4j.getMemoryManager().getCurrentWorkspace();
@@ -233,17 +235,32 @@ final class GraphProbe extends ModelProbe {
                     }
                     current.clear();
                     if (wanted[current.getVertexIndex()]) {
-                        visitor.visit(current.getVertexName(), out);
+                        PendingWork work = pending.computeIfAbsent(wsAct, w -> new PendingWork());
+                        work.add(visitor.visitConcurrently(current.getVertexName(), out));
+                        if (noWs || !unmasked || !consumersReadOnly(current)) {
+                            work.await();
+                        }
                     }
                 }
                 if (closeAt[i] != null) {
                     for (MemoryWorkspace ws : closeAt[i]) {
+                        PendingWork work = pending.remove(ws);
+                        if (work != null) {
+                            work.await();
+                        }
                         ws.close();
                         free.add(open.remove(ws));
                     }
                 }
             }
+            for (PendingWork work : pending.values()) {
+                work.await();
+            }
+            failed = false;
         } finally {
+            if (failed) {
+                pending.values().forEach(PendingWork::awaitQuietly);
+            }
             for (MemoryWorkspace ws : open.keySet()) {
                 while (ws.isScopeActive()) {
                     ws.close();
@@ -255,6 +272,21 @@ final class GraphProbe extends ModelProbe {
             }
             Nd4j.getMemoryManager().setCurrentWorkspace(initial);
         }
+    }
+
+    /** True when every vertex consuming {@code v}'s output is a layer that only reads its input. */
+    private boolean consumersReadOnly(GraphVertex v) {
+        VertexIndices[] outs = v.getOutputVertices();
+        if (outs == null) {
+            return true;
+        }
+        for (VertexIndices vi : outs) {
+            GraphVertex consumer = graph.getVertices()[vi.getVertexIndex()];
+            if (!consumer.hasLayer() || !readsInputOnly(consumer.getLayer().conf().getLayer())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The NCHW/NHWC and RNN-format fix-ups DL4J applies between consecutive layer vertices. */

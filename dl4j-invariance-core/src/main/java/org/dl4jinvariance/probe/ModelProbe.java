@@ -174,4 +174,18 @@ public abstract class ModelProbe {
     static String describeShape(INDArray a) {
         return Arrays.toString(a.shape());
     }
+
+    /**
+     * True for layer types whose inference pass only reads its input, so a visitor's pending
+     * work may keep reading that input while the layer runs. Others (activation and dropout
+     * layers may work in place, custom layers are unknown) make the probe wait first.
+     */
+    static boolean readsInputOnly(org.deeplearning4j.nn.conf.layers.Layer conf) {
+        return conf instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer
+                || conf instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer
+                || conf instanceof org.deeplearning4j.nn.conf.layers.DenseLayer
+                || conf instanceof org.deeplearning4j.nn.conf.layers.BaseOutputLayer
+                || conf instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization
+                || conf instanceof org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+    }
 }

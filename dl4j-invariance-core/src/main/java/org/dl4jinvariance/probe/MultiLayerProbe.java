@@ -131,14 +131,14 @@ final class MultiLayerProbe extends ModelProbe {
             if (featuresMask != null) {
                 net.feedForwardMaskArray(featuresMask, MaskState.Active, rows);
             }
-            loop(input, wanted, last, visitor);
+            loop(input, wanted, last, visitor, featuresMask == null);
         } finally {
             saved.restore(ls);
         }
     }
 
     /** DL4J's even/odd activation-workspace loop; the visitor runs inside the layer's scope. */
-    private void loop(INDArray input, Set<Integer> wanted, int last, ActivationVisitor visitor) {
+    private void loop(INDArray input, Set<Integer> wanted, int last, ActivationVisitor visitor, boolean unmasked) {
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
         Layer[] ls = layers();
         WorkspaceMode wsm = conf.getInferenceWorkspaceMode();
@@ -160,6 +160,9 @@ final class MultiLayerProbe extends ModelProbe {
 
         MemoryWorkspace closeNext = null;
         MemoryWorkspace temp = null;
+        PendingWork pendingPrevious = new PendingWork();   // reads the workspace closeNext
+        PendingWork pendingCurrent = new PendingWork();    // reads the workspace temp
+        boolean failed = true;
         MemoryWorkspace initial = Nd4j.getMemoryManager().getCurrentWorkspace();
         try {
             for (int i = 0; i <= last; i++) {
@@ -181,19 +184,34 @@ final class MultiLayerProbe extends ModelProbe {
                     input = ls[i].activate(formatFor(i, input), false, mgr);
                     ls[i].clear();
                     if (wanted.contains(i)) {
-                        visitor.visit(key(i), input);
+                        pendingCurrent.add(visitor.visitConcurrently(key(i), input));
+                        // overlap with the next layer only when it cannot write into this output
+                        boolean overlap = !noWs && unmasked && (i + 1 >= ls.length || readsInputOnly(ls[i + 1].conf().getLayer()));
+                        if (!overlap) {
+                            pendingCurrent.await();
+                        }
                     }
                     if (closeNext != null) {
+                        pendingPrevious.await();
                         closeNext.close();
                     }
                     closeNext = temp;
                     temp = null;
+                    PendingWork swap = pendingPrevious;
+                    pendingPrevious = pendingCurrent;
+                    pendingCurrent = swap;
                 }
                 if (i == 0 && !noWs) {
                     mgr.setWorkspace(ArrayType.INPUT, ProbeWorkspaces.ACT_2, actConf);
                 }
             }
+            pendingPrevious.await();
+            failed = false;
         } finally {
+            if (failed) {
+                pendingPrevious.awaitQuietly();
+                pendingCurrent.awaitQuietly();
+            }
             if (closeNext != null) {
                 closeNext.close();
             }
