@@ -53,8 +53,11 @@ class ExportAndAssertTest {
 
     @Test
     void toPlainMultiLayerNetworkGivesEqualOutputs() {
-        for (PlanarGroup g : new PlanarGroup[] {Groups.c4(), Groups.d4()}) {
-            for (GroupPooling.Mode mode : GroupPooling.Mode.values()) {
+        Object[][] cases = {{Groups.c4(), GroupPooling.Mode.MAX}, {Groups.d4(), GroupPooling.Mode.MEAN}};
+        for (Object[] c : cases) {
+            PlanarGroup g = (PlanarGroup) c[0];
+            GroupPooling.Mode mode = (GroupPooling.Mode) c[1];
+            {
                 MultiLayerNetwork net = Fixtures.init(Fixtures.stack(g, mode, 21));
                 trainABit(net);
                 MultiLayerNetwork plain = EquivariantExport.toPlain(net);
@@ -121,15 +124,19 @@ class ExportAndAssertTest {
 
     @Test
     void assertEquivariantPassesOnEquivariantNetworks() {
-        for (PlanarGroup g : new PlanarGroup[] {Groups.c4(), Groups.d4()}) {
-            MultiLayerNetwork net = Fixtures.init(Fixtures.stack(g, GroupPooling.Mode.MAX, 2));
-            GroupAction rotation = ImageActions.rotation(g);
-            EquivarianceAssert.assertEquivariant(net, g, rotation, 1e-5);             // seeded random input
-            EquivarianceAssert.assertEquivariant(net, g, rotation, BATCH.getFeatures(), 1e-5);
-            EquivarianceAssert.assertEquivariant(EquivariantExport.toPlain(net), g, rotation, BATCH.getFeatures(), 1e-5);
-            EquivarianceAssert.Report report = EquivarianceAssert.measure(net, g, rotation, BATCH.getFeatures());
-            assertEquals(8, report.layers().size(), "every layer's field is known:\n" + report.table());
-        }
+        INDArray digits = Fixtures.mnist(8);
+        PlanarGroup c4 = Groups.c4();
+        MultiLayerNetwork net = Fixtures.init(Fixtures.stack(c4, GroupPooling.Mode.MAX, 2));
+        GroupAction rotation = ImageActions.rotation(c4);
+        EquivarianceAssert.assertEquivariant(net, c4, rotation, 1e-5);             // seeded random input
+        EquivarianceAssert.assertEquivariant(net, c4, rotation, digits, 1e-5);
+        EquivarianceAssert.assertEquivariant(EquivariantExport.toPlain(net), c4, rotation, digits, 1e-5);
+
+        PlanarGroup d4 = Groups.d4();
+        MultiLayerNetwork d4Net = Fixtures.init(Fixtures.stack(d4, GroupPooling.Mode.MEAN, 2));
+        EquivarianceAssert.Report report = EquivarianceAssert.measure(d4Net, d4, ImageActions.rotation(d4), digits);
+        assertEquals(8, report.layers().size(), "every layer's field is known:\n" + report.table());
+        assertTrue(report.firstAbove(1e-5) == null, report.table());
     }
 
     @Test

@@ -112,15 +112,15 @@ class GradientCheckTest {
     @Test
     void groupConvolutionC4AndD4() {
         checkSingle(new GroupConvolution.Builder().group(Groups.c4()).nOut(2).kernelSize(3).dilation(2)
-                .convolutionMode(ConvolutionMode.Same).activation(Activation.TANH).build(), 8, 6, Set.of());
-        checkSingle(new GroupConvolution.Builder().group(Groups.d4()).nOut(2).kernelSize(3).stride(2)
-                .activation(Activation.TANH).build(), 8, 7, Set.of());
+                .convolutionMode(ConvolutionMode.Same).activation(Activation.TANH).build(), 4, 6, Set.of());
+        checkSingle(new GroupConvolution.Builder().group(Groups.d4()).nOut(1).kernelSize(3).stride(2)
+                .activation(Activation.TANH).build(), 8, 5, Set.of());
     }
 
     @Test
-    void groupConvolutionWithInterpolatedD8() {
-        checkSingle(new GroupConvolution.Builder().group(Groups.byName("D8")).nOut(1).kernelSize(3)
-                .convolutionMode(ConvolutionMode.Same).activation(Activation.TANH).build(), 16, 5, Set.of());
+    void groupConvolutionWithInterpolatedC8() {
+        checkSingle(new GroupConvolution.Builder().group(Groups.byName("C8")).nOut(1).kernelSize(3)
+                .convolutionMode(ConvolutionMode.Same).activation(Activation.TANH).build(), 8, 4, Set.of());
     }
 
     @Test
