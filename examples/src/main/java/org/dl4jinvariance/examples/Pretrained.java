@@ -81,7 +81,8 @@ public final class Pretrained implements Callable<Integer> {
                 new EvalSet(Summary.MNIST, mnist.slice(mnist.size() - options.evalSize, options.evalSize), true),
                 new EvalSet(Summary.FASHION, fashion.slice(fashion.size() - options.evalSize, options.evalSize), true));
         String[] layers = Cnns.probedLayers(Cnns.plain(options.seed));
-        ModelRun.Watch watch = ModelRun.Watch.of(c4, evalSets, layers, options.evalSize, options.seed).withBaseline();
+        ModelRun.Watch watch = ModelRun.Watch.of(c4, evalSets, layers, options.evalSize, options.seed).withBaseline()
+                .withoutEquivariance();
 
         Summary summary = new Summary(NAME, options, layout());
         summary.setting("pretrainEpochs", pretrainEpochs);
