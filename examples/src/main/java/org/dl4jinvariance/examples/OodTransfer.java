@@ -77,7 +77,7 @@ public final class OodTransfer implements Callable<Integer> {
         GroupAction c4 = ImageActions.rotation(Groups.c4());
         List<EvalSet> evalSets = evaluationSets(mnist);
         List<String> setNames = evalSets.stream().map(EvalSet::name).toList();
-        String[] layers = Cnns.probedLayers(Cnns.plain(options.seed));
+        String[] layers = Cnns.probedLayersWithDense(Cnns.plain(options.seed));
         ModelRun.Watch watch = ModelRun.Watch.of(c4, evalSets, layers, options.evalSize, options.seed).withoutEquivariance();
 
         Summary summary = new Summary(NAME, options, layout(setNames));

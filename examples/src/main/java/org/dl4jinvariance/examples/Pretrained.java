@@ -80,7 +80,7 @@ public final class Pretrained implements Callable<Integer> {
         List<EvalSet> evalSets = List.of(
                 new EvalSet(Summary.MNIST, mnist.slice(mnist.size() - options.evalSize, options.evalSize), true),
                 new EvalSet(Summary.FASHION, fashion.slice(fashion.size() - options.evalSize, options.evalSize), true));
-        String[] layers = Cnns.probedLayers(Cnns.plain(options.seed));
+        String[] layers = Cnns.probedLayersWithDense(Cnns.plain(options.seed));
         ModelRun.Watch watch = ModelRun.Watch.of(c4, evalSets, layers, options.evalSize, options.seed).withBaseline()
                 .withoutEquivariance();
 
