@@ -44,8 +44,8 @@ public final class OodTransfer implements Callable<Integer> {
     static final String INVERTED = "mnist-inverted";
     static final String STROKES = "strokes";
     static final String NOISE = "smooth-noise";
-    /** The latent layer of the chart: the global average pool before the dense layer. */
-    static final String LATENT_LAYER = "gap";
+    /** The latent layer of the chart and the shares: the last hidden layer, the classifier's representation. */
+    static final String LATENT_LAYER = "dense";
     private static final int BATCH = 64;
 
     @Mixin
@@ -207,8 +207,7 @@ public final class OodTransfer implements Callable<Integer> {
             }
             lines.add(new SummaryCharts.Line(sets.get(d) + (d == 0 ? " (in distribution)" : ""), xs, ys, d > 0));
         }
-        return SummaryCharts.lines(NAME + ": normalized invariance at " + LATENT_LAYER
-                        + " against the augmentation probability (solid: held-out MNIST, dashed: OOD)",
+        return SummaryCharts.lines(NAME + ": invariance at " + LATENT_LAYER + " against p (solid: MNIST, dashed: OOD)",
                 "C4 augmentation probability p", MetricKeys.INVARIANCE_NORMALIZED + " at " + LATENT_LAYER, lines);
     }
 

@@ -55,8 +55,8 @@ final class SummaryCharts {
     static byte[] layerProfile(Summary summary, String metric, List<String> dataSets) throws IOException {
         List<String> layers = unionOfLayers(summary);
         XYChart chart = new XYChartBuilder().width(900).height(520)
-                .title(summary.experiment() + ": " + metric + " by layer (solid: " + dataSets.get(0)
-                        + ", dashed: " + String.join(", ", dataSets.subList(1, dataSets.size())) + ")")
+                .title(summary.experiment() + ": " + metric + " by layer" + (dataSets.size() == 1 ? "" : " (solid: "
+                        + dataSets.get(0) + ", dashed: " + String.join(", ", dataSets.subList(1, dataSets.size())) + ")"))
                 .xAxisTitle("layer").yAxisTitle(metric).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
         chart.setCustomXAxisTickLabelsFormatter(x -> {
