@@ -205,7 +205,7 @@ public final class OodTransfer implements Callable<Integer> {
                 xs.add(((Number) e.extra().get("augmentationProbability")).doubleValue());
                 ys.add(mean(e, sets.get(d), LATENT_LAYER, MetricKeys.INVARIANCE_NORMALIZED));
             }
-            lines.add(new SummaryCharts.Line(sets.get(d) + (d == 0 ? " (in distribution)" : ""), xs, ys, d > 0));
+            lines.add(new SummaryCharts.Line(sets.get(d) + (d == 0 ? " (in distribution)" : ""), xs, ys, d > 0, d));
         }
         return SummaryCharts.lines(NAME + ": invariance at " + LATENT_LAYER + " against p (solid: MNIST, dashed: OOD)",
                 "C4 augmentation probability p", MetricKeys.INVARIANCE_NORMALIZED + " at " + LATENT_LAYER, lines);
