@@ -90,11 +90,20 @@ public final class Cnns {
 
     /** The conv blocks, the group-pooled layer (if any), the global pool and the output of {@code net}. */
     public static String[] probedLayers(MultiLayerNetwork net) {
+        return present(net, PROBED_LAYERS);
+    }
+
+    /** {@link #probedLayers} plus the dense layer between the global pool and the output: the full depth profile. */
+    public static String[] probedLayersWithDense(MultiLayerNetwork net) {
+        return present(net, "conv1", "conv2", "conv3", "gpool", "gap", "dense", "output");
+    }
+
+    private static String[] present(MultiLayerNetwork net, String... wanted) {
         java.util.Set<String> names = new java.util.HashSet<>();
         for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
             names.add(layer.conf().getLayer().getLayerName());
         }
-        return java.util.Arrays.stream(PROBED_LAYERS).filter(names::contains).toArray(String[]::new);
+        return java.util.Arrays.stream(wanted).filter(names::contains).toArray(String[]::new);
     }
 
     static NeuralNetConfiguration.Builder base(long seed) {

@@ -68,6 +68,7 @@ final class Curves {
     /** PNG: the metric against the epoch, one line per model and data set. */
     byte[] chart(String title) throws IOException {
         List<SummaryCharts.Line> lines = new ArrayList<>();
+        int m = 0;
         for (Map.Entry<String, Map<String, SortedMap<Integer, MetricValue>>> model : values.entrySet()) {
             for (int d = 0; d < dataSets.size(); d++) {
                 SortedMap<Integer, MetricValue> series = model.getValue().get(dataSets.get(d));
@@ -79,8 +80,10 @@ final class Curves {
                         ys.add(v.mean());
                     }
                 });
-                lines.add(new SummaryCharts.Line(model.getKey() + " · " + dataSets.get(d), xs, ys, d > 0));
+                String name = dataSets.size() == 1 ? model.getKey() : model.getKey() + " · " + dataSets.get(d);
+                lines.add(new SummaryCharts.Line(name, xs, ys, d > 0, m));
             }
+            m++;
         }
         return SummaryCharts.lines(title, "epoch", metric + " at " + layer, lines);
     }

@@ -44,8 +44,8 @@ public final class OodTransfer implements Callable<Integer> {
     static final String INVERTED = "mnist-inverted";
     static final String STROKES = "strokes";
     static final String NOISE = "smooth-noise";
-    /** The latent layer of the chart: the global average pool before the dense layer. */
-    static final String LATENT_LAYER = "gap";
+    /** The latent layer of the chart and the shares: the last hidden layer, the classifier's representation. */
+    static final String LATENT_LAYER = "dense";
     private static final int BATCH = 64;
 
     @Mixin
@@ -77,8 +77,8 @@ public final class OodTransfer implements Callable<Integer> {
         GroupAction c4 = ImageActions.rotation(Groups.c4());
         List<EvalSet> evalSets = evaluationSets(mnist);
         List<String> setNames = evalSets.stream().map(EvalSet::name).toList();
-        String[] layers = Cnns.probedLayers(Cnns.plain(options.seed));
-        ModelRun.Watch watch = ModelRun.Watch.of(c4, evalSets, layers, options.evalSize, options.seed);
+        String[] layers = Cnns.probedLayersWithDense(Cnns.plain(options.seed));
+        ModelRun.Watch watch = ModelRun.Watch.of(c4, evalSets, layers, options.evalSize, options.seed).withoutEquivariance();
 
         Summary summary = new Summary(NAME, options, layout(setNames));
         summary.setting("probabilities", format(probabilities));
@@ -205,10 +205,9 @@ public final class OodTransfer implements Callable<Integer> {
                 xs.add(((Number) e.extra().get("augmentationProbability")).doubleValue());
                 ys.add(mean(e, sets.get(d), LATENT_LAYER, MetricKeys.INVARIANCE_NORMALIZED));
             }
-            lines.add(new SummaryCharts.Line(sets.get(d) + (d == 0 ? " (in distribution)" : ""), xs, ys, d > 0));
+            lines.add(new SummaryCharts.Line(sets.get(d) + (d == 0 ? " (in distribution)" : ""), xs, ys, d > 0, d));
         }
-        return SummaryCharts.lines(NAME + ": normalized invariance at " + LATENT_LAYER
-                        + " against the augmentation probability (solid: held-out MNIST, dashed: OOD)",
+        return SummaryCharts.lines(NAME + ": invariance at " + LATENT_LAYER + " against p (solid: MNIST, dashed: OOD)",
                 "C4 augmentation probability p", MetricKeys.INVARIANCE_NORMALIZED + " at " + LATENT_LAYER, lines);
     }
 

@@ -35,8 +35,8 @@ public final class Pretrained implements Callable<Integer> {
 
     static final String NAME = "pretrained";
     static final String PRETRAINING = "pretraining";
-    /** The latent layer the curves follow: the global average pool before the dense layer. */
-    static final String CURVE_LAYER = "gap";
+    /** The latent layer the curves follow: the last hidden layer, the classifier's representation. */
+    static final String CURVE_LAYER = "dense";
     private static final int BATCH = 64;
 
     @Mixin
@@ -80,8 +80,9 @@ public final class Pretrained implements Callable<Integer> {
         List<EvalSet> evalSets = List.of(
                 new EvalSet(Summary.MNIST, mnist.slice(mnist.size() - options.evalSize, options.evalSize), true),
                 new EvalSet(Summary.FASHION, fashion.slice(fashion.size() - options.evalSize, options.evalSize), true));
-        String[] layers = Cnns.probedLayers(Cnns.plain(options.seed));
-        ModelRun.Watch watch = ModelRun.Watch.of(c4, evalSets, layers, options.evalSize, options.seed).withBaseline();
+        String[] layers = Cnns.probedLayersWithDense(Cnns.plain(options.seed));
+        ModelRun.Watch watch = ModelRun.Watch.of(c4, evalSets, layers, options.evalSize, options.seed).withBaseline()
+                .withoutEquivariance();
 
         Summary summary = new Summary(NAME, options, layout());
         summary.setting("pretrainEpochs", pretrainEpochs);
@@ -123,10 +124,9 @@ public final class Pretrained implements Callable<Integer> {
         summary.put("curves", List.of(invariance.json(), predictionKl.json()));
         try {
             summary.chart("curves-invariance.png", "normalized invariance at " + CURVE_LAYER + " by epoch",
-                    invariance.chart(NAME + ": normalized invariance at " + CURVE_LAYER
-                            + " (solid: MNIST held-out, dashed: Fashion-MNIST held-out)"));
+                    invariance.chart(NAME + ": invariance at " + CURVE_LAYER + " by epoch (solid: MNIST, dashed: Fashion)"));
             summary.chart("curves-prediction-kl.png", "prediction KL by epoch",
-                    predictionKl.chart(NAME + ": prediction KL (solid: MNIST held-out, dashed: Fashion-MNIST held-out)"));
+                    predictionKl.chart(NAME + ": prediction KL by epoch (solid: MNIST, dashed: Fashion)"));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot draw the curves of " + NAME, e);
         }

@@ -25,13 +25,12 @@ import org.dl4jinvariance.metric.Distance;
 import org.dl4jinvariance.metric.EquivarianceDeviation;
 import org.dl4jinvariance.metric.InvarianceDeviation;
 import org.dl4jinvariance.metric.InvarianceEvaluator;
-import org.dl4jinvariance.metric.InvarianceReport;
 import org.dl4jinvariance.metric.MetricKeys;
 import org.dl4jinvariance.metric.MetricValue;
-import org.dl4jinvariance.metric.OrbitMetric;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -99,38 +98,47 @@ public final class SelfSupervised implements Callable<Integer> {
         DataSet rotated = heldOut.copy();
         GroupAugmentation.of(c4, options.seed + 1).preProcess(rotated);
         List<EvalSet> evalSets = List.of(new EvalSet(MNIST, heldOut, true));
-        List<OrbitMetric> latent = List.of(new InvarianceDeviation(Distance.COSINE), new EquivarianceDeviation(Distance.COSINE));
-        ModelRun.Watch watch = new ModelRun.Watch(c4, evalSets, ENCODER_LAYERS, latent, options.evalSize, options.seed, false);
+        // Every epoch: invariance per layer (cheap). Once per encoder at the end: invariance and
+        // equivariance (equivariance goes through ND4J's Reverse op, which leaks native memory in
+        // M2.1 on every call, so it is measured once per model rather than every epoch).
+        ModelRun.Watch watch = new ModelRun.Watch(c4, evalSets, ENCODER_LAYERS,
+                List.of(new InvarianceDeviation(Distance.COSINE)), options.evalSize, options.seed, false);
+        InvarianceEvaluator latent = InvarianceEvaluator.builder().inputAction(c4).layers(ENCODER_LAYERS)
+                .metrics(new ArrayList<>(List.of(new InvarianceDeviation(Distance.COSINE),
+                        new EquivarianceDeviation(Distance.COSINE))))
+                .maxExamples(options.evalSize).seed(options.seed).build();
         Probing probing = new Probing(train, heldOut, rotated);
 
         Summary summary = new Summary(NAME, options, layout());
         summary.setting("temperature", temperature);
         summary.setting("probeEpochs", probeEpochs);
         summary.setting("views", "shift <= " + MAX_SHIFT + " px, noise sd " + NOISE_STD);
+        Curves curves = new Curves(REPRESENTATION, MetricKeys.INVARIANCE_NORMALIZED, List.of(MNIST));
 
         MultiLayerNetwork untrained = contrastiveEncoder();
-        InvarianceReport untrainedReport = InvarianceEvaluator.builder().inputAction(c4).layers(ENCODER_LAYERS)
-                .metrics(new ArrayList<>(latent)).maxExamples(options.evalSize).seed(options.seed).build()
-                .evaluate(untrained, evalSets.get(0).iterator());
         summary.add(new Summary.Entry("untrained", "untrained encoder (random init)", untrained.numParams(), 0,
-                Map.of(MNIST, untrainedReport), probing.extra(untrained)));
+                Map.of(MNIST, latent.evaluate(untrained, evalSets.get(0).iterator())), probing.extra(untrained)));
 
         ViewAugmentation views = ViewAugmentation.shiftAndNoise(MAX_SHIFT, NOISE_STD);
         PairedViews withRotations = new PairedViews(train.getFeatures(), BATCH, PROJECTION, views, options.seed);
         withRotations.setPreProcessor(GroupAugmentation.of(c4, options.seed));
-        ModelRun a = ModelRun.train("contrastive + C4", contrastiveEncoder(), withRotations, options.trainSize,
-                options.epochs, watch, out.resolve("contrastive-c4"));
-        summary.add("contrastive-c4", "contrastive, views with C4 rotations", a, probing.extra(a.net()));
-
         PairedViews shiftsOnly = new PairedViews(train.getFeatures(), BATCH, PROJECTION, views, options.seed);
-        ModelRun b = ModelRun.train("contrastive, shifts + noise", contrastiveEncoder(), shiftsOnly, options.trainSize,
-                options.epochs, watch, out.resolve("contrastive-shift-noise"));
-        summary.add("contrastive-shift-noise", "contrastive, views: shifts + noise", b, probing.extra(b.net()));
-
         RotationPretext pretext = new RotationPretext(train.getFeatures(), BATCH, c4, options.seed);
-        ModelRun c = ModelRun.train("rotation prediction", rotationEncoder(), pretext, options.trainSize, options.epochs,
-                watch, out.resolve("rotation-prediction"));
-        summary.add("rotation-prediction", "rotation prediction (pretext)", c, probing.extra(c.net()));
+        List<Encoder> encoders = List.of(
+                new Encoder("contrastive-c4", "contrastive, views with C4 rotations", contrastiveEncoder(), withRotations),
+                new Encoder("contrastive-shift-noise", "contrastive, views: shifts + noise", contrastiveEncoder(),
+                        shiftsOnly),
+                new Encoder("rotation-prediction", "rotation prediction (pretext)", rotationEncoder(), pretext));
+        for (Encoder encoder : encoders) {
+            ModelRun run = ModelRun.train(encoder.title, encoder.net, encoder.data, options.trainSize, options.epochs,
+                    watch, out.resolve(encoder.id));
+            summary.add(new Summary.Entry(encoder.id, encoder.title, encoder.net.numParams(), run.trainSeconds(),
+                    Map.of(MNIST, latent.evaluate(encoder.net, evalSets.get(0).iterator())), probing.extra(encoder.net)));
+            curves.add(encoder.title, run, 0);
+        }
+        summary.section("Normalized invariance of the representation (" + REPRESENTATION + ") on held-out MNIST by "
+                + "epoch (means)", curves.table());
+        summary.put("curves", List.of(curves.json()));
 
         try {
             summary.chart("equivariance-profile.png", "normalized equivariance by layer",
@@ -166,6 +174,10 @@ public final class SelfSupervised implements Callable<Integer> {
     MultiLayerNetwork rotationEncoder() {
         return Cnns.plainWithHead(options.seed, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output")
                 .nOut(Groups.c4().order()).activation(Activation.SOFTMAX).build());
+    }
+
+    /** An encoder to train: its id and title, the network (encoder plus pretext head) and its unlabelled data. */
+    private record Encoder(String id, String title, MultiLayerNetwork net, DataSetIterator data) {
     }
 
     /** Linear probes on the representation: fitted on upright training digits, tested upright and rotated. */

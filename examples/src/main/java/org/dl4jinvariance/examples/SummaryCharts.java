@@ -1,6 +1,7 @@
 package org.dl4jinvariance.examples;
 
 import java.awt.BasicStroke;
+import java.awt.Color;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +17,22 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /** The experiment-level charts: a metric against depth, epochs or a setting, one line per model and data set. */
 final class SummaryCharts {
 
-    /** One line of a chart; dashed lines mark out-of-distribution data by convention. */
-    record Line(String name, List<Double> x, List<Double> y, boolean dashed) {
+    /**
+     * One line of a chart; dashed lines mark out-of-distribution data by convention, and lines
+     * of the same {@code color} index (e.g. one model on two data sets) share a colour.
+     */
+    record Line(String name, List<Double> x, List<Double> y, boolean dashed, int color) {
+    }
+
+    /** Ten colours that stay apart on white (Tableau 10). */
+    private static final Color[] PALETTE = {new Color(0x4E79A7), new Color(0xF28E2B), new Color(0xE15759),
+        new Color(0x76B7B2), new Color(0x59A14F), new Color(0xEDC948), new Color(0xB07AA1), new Color(0xFF9DA7),
+        new Color(0x9C755F), new Color(0xBAB0AC)};
+
+    private static void colour(XYSeries s, int index) {
+        Color c = PALETTE[Math.floorMod(index, PALETTE.length)];
+        s.setLineColor(c);
+        s.setMarkerColor(c);
     }
 
     private SummaryCharts() {
@@ -25,8 +40,9 @@ final class SummaryCharts {
 
     /** PNG bytes of a line chart; points whose y is not finite are left out. */
     static byte[] lines(String title, String xTitle, String yTitle, List<Line> lines) throws IOException {
-        XYChart chart = new XYChartBuilder().width(1150).height(560).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setLegendLayout(Styler.LegendLayout.Vertical);
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(heightFor(lines.size())).title(title).xAxisTitle(xTitle)
+                .yAxisTitle(yTitle).build();
+        legendRight(chart);
         for (Line line : lines) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
@@ -41,11 +57,27 @@ final class SummaryCharts {
             }
             XYSeries s = chart.addSeries(line.name(), xs, ys);
             s.setMarker(SeriesMarkers.CIRCLE);
+            colour(s, line.color());
             if (line.dashed()) {
                 s.setLineStyle(DASHED);
             }
         }
         return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** Room for the plot plus a legend column on the right (long model names must not be cut off). */
+    private static final int WIDTH = 1250;
+    private static final int MIN_HEIGHT = 520;
+    private static final int LEGEND_ROW = 22;
+
+    /** A legend of one entry per row, right of the plot. */
+    private static void legendRight(XYChart chart) {
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setLegendLayout(Styler.LegendLayout.Vertical);
+    }
+
+    /** Tall enough for every legend row. */
+    private static int heightFor(int series) {
+        return Math.max(MIN_HEIGHT, LEGEND_ROW * series + 120);
     }
 
     private static final BasicStroke DASHED =
@@ -54,11 +86,12 @@ final class SummaryCharts {
     /** PNG bytes of {@code metric} per probed layer (x, in depth order) for every model × data set. */
     static byte[] layerProfile(Summary summary, String metric, List<String> dataSets) throws IOException {
         List<String> layers = unionOfLayers(summary);
-        XYChart chart = new XYChartBuilder().width(1150).height(520)
-                .title(summary.experiment() + ": " + metric + " by layer (solid: " + dataSets.get(0)
-                        + ", dashed: " + String.join(", ", dataSets.subList(1, dataSets.size())) + ")")
+        int series = summary.entries().size() * dataSets.size();
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(heightFor(series))
+                .title(summary.experiment() + ": " + metric + " by layer" + (dataSets.size() == 1 ? "" : " (solid: "
+                        + dataSets.get(0) + ", dashed: " + String.join(", ", dataSets.subList(1, dataSets.size())) + ")"))
                 .xAxisTitle("layer").yAxisTitle(metric).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setLegendLayout(Styler.LegendLayout.Vertical);
+        legendRight(chart);
         chart.setCustomXAxisTickLabelsFormatter(x -> {
             int i = (int) Math.round(x);
             return Math.abs(x - i) < 1e-9 && i >= 0 && i < layers.size() ? layers.get(i) : "";
@@ -73,7 +106,8 @@ final class SummaryCharts {
         axis.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.NONE);
         axis.setMarker(SeriesMarkers.NONE);
         axis.setShowInLegend(false);
-        for (Summary.Entry e : summary.entries()) {
+        for (int m = 0; m < summary.entries().size(); m++) {
+            Summary.Entry e = summary.entries().get(m);
             for (int d = 0; d < dataSets.size(); d++) {
                 String dataSet = dataSets.get(d);
                 InvarianceReport r = e.reports().get(dataSet);
@@ -90,8 +124,9 @@ final class SummaryCharts {
                     }
                 }
                 if (!xs.isEmpty()) {
-                    XYSeries s = chart.addSeries(e.title() + " · " + dataSet, xs, ys);
+                    XYSeries s = chart.addSeries(dataSets.size() == 1 ? e.title() : e.title() + " · " + dataSet, xs, ys);
                     s.setMarker(SeriesMarkers.CIRCLE);
+                    colour(s, m);
                     if (d > 0) {
                         s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                                 new float[] {6f, 4f}, 0f));

@@ -37,6 +37,8 @@ class OodTransferTest {
         assertEquals(2, json.get("probabilities").size());
         for (Summary.Entry e : summary.entries()) {
             assertEquals(SETS, List.copyOf(e.reports().keySet()), e.title());
+            assertEquals(List.of("conv1", "conv2", "conv3", "gap", "dense", "output"),
+                    e.reports().get(Summary.MNIST).layers(), "the full depth profile");
             for (String set : SETS) {
                 MetricValue v = Summary.value(e, set, OodTransfer.LATENT_LAYER, MetricKeys.INVARIANCE_NORMALIZED);
                 assertTrue(v != null && v.isApplicable() && v.n() == 100, set + ": " + v);

@@ -50,6 +50,12 @@ class SelfSupervisedTest {
                     "no field type is known for a dense layer");
             assertTrue(r.get("dense", MetricKeys.INVARIANCE_NORMALIZED).isApplicable());
         }
+        // The last epoch's curve point (listener, invariance only) and the final evaluation agree.
+        JsonNode curve = json.get("curves").get(0).get("values").get("contrastive, views with C4 rotations")
+                .get(Summary.MNIST).get("1");
+        MetricValue last = summary.entries().get(1).reports().get(Summary.MNIST)
+                .get(SelfSupervised.REPRESENTATION, MetricKeys.INVARIANCE_NORMALIZED);
+        assertEquals(last.mean(), curve.get("mean").asDouble(), 1e-9);
         String table = summary.table();
         for (String expected : List.of("linear probe (rotated)", "rotation prediction (pretext)",
                 "contrastive, views with C4 rotations", "equivariance")) {
