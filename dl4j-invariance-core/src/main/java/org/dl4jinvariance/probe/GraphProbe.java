@@ -152,7 +152,11 @@ final class GraphProbe extends ModelProbe {
             for (GraphVertex v : vertices) {
                 INDArray[] in = savedInputs[v.getVertexIndex()];
                 if (in != null && Arrays.stream(in).anyMatch(a -> a != null)) {
-                    v.setInputs(in);
+                    if (Arrays.stream(in).allMatch(a -> a == null || MultiLayerProbe.LayerState.isValid(a))) {
+                        v.setInputs(in);
+                    } else {
+                        v.clear();  // inputs from a closed workspace (see LayerState.restore)
+                    }
                 }
             }
         }

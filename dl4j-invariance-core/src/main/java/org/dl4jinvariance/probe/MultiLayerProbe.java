@@ -289,16 +289,36 @@ final class MultiLayerProbe extends ModelProbe {
             }
         }
 
+        /**
+         * Puts the saved fields back. An input or mask that lives in a workspace which has since been
+         * closed or reused (e.g. the training workspace, when the probe runs from a listener's
+         * {@code onEpochEnd}) cannot be restored: the layer is cleared instead, as DL4J itself does
+         * right after the listeners return.
+         */
         void restore(Layer[] ls) {
             for (int i = 0; i < ls.length; i++) {
                 if (miniBatch[i] >= 0) {
                     ls[i].setInputMiniBatchSize(miniBatch[i]);
                 }
-                ls[i].setMaskArray(masks[i]);
-                if (inputs[i] != null) {
+                if (isValid(inputs[i])) {
                     ls[i].setInput(inputs[i], LayerWorkspaceMgr.noWorkspaces());
+                } else {
+                    ls[i].clear();
                 }
+                ls[i].setMaskArray(isValid(masks[i]) ? masks[i] : null);
             }
+        }
+
+        /** Non-null, and detached or still inside the same generation of an open workspace. */
+        static boolean isValid(INDArray array) {
+            if (array == null || array.wasClosed()) {
+                return false;
+            }
+            if (!array.isAttached()) {
+                return true;
+            }
+            MemoryWorkspace ws = array.data().getParentWorkspace();
+            return ws != null && ws.isScopeActive() && ws.getGenerationId() == array.data().getGenerationId();
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -19,10 +20,13 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.dl4jinvariance.action.ImageActions;
 import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.group.Groups;
 import org.dl4jinvariance.metric.InvarianceEvaluator;
+import org.dl4jinvariance.metric.InvarianceReport;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -156,6 +160,35 @@ class ModelProbeTest {
             }
             return fields;
         }
+    }
+
+    /**
+     * At {@code onEpochEnd} the layers still hold inputs from DL4J's closed training workspace; the
+     * probe must not put those back (it used to, and DL4J threw ND4JWorkspaceException).
+     */
+    @Test
+    void evaluatorRunsInsideAUsersOnEpochEnd() {
+        InvarianceEvaluator evaluator = InvarianceEvaluator.builder()
+                .inputAction(ImageActions.rotation(Groups.c4())).maxExamples(24).build();
+        List<InvarianceReport> inside = new ArrayList<>();
+        TrainingListener user = new BaseTrainingListener() {
+            @Override
+            public void onEpochEnd(Model model) {
+                inside.add(evaluator.evaluate(model, Datasets.mnist().iterator(24, 0, 24)));
+            }
+        };
+        MultiLayerNetwork net = trainedNet();
+        net.setListeners(user);
+        net.fit(Datasets.mnist().iterator(12, 24, 48));
+        ComputationGraph graph = trainedGraph();
+        graph.setListeners(user);
+        graph.fit(Datasets.mnist().iterator(12, 24, 48));
+
+        assertEquals(2, inside.size());
+        assertEquals(evaluator.evaluate(net, Datasets.mnist().iterator(24, 0, 24)).toJson(), inside.get(0).toJson());
+        assertEquals(evaluator.evaluate(graph, Datasets.mnist().iterator(24, 0, 24)).toJson(), inside.get(1).toJson());
+        net.fit(Datasets.mnist().iterator(12, 24, 48));  // training goes on after the probe cleared the stale inputs
+        assertEquals(3, inside.size());
     }
 
     /** conv → max-pool → batch norm → dense (dropout 0.5) → softmax, trained for 3 Adam steps. */

@@ -15,10 +15,25 @@ public final class Main implements Callable<Integer> {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns its exit code (tests call this instead of main). */
+    /**
+     * Runs the command line and returns its exit code (tests call this instead of main). Options
+     * given without a subcommand ({@code --epochs 1}) belong to the default experiment.
+     */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return new CommandLine(new Main()).execute(withDefaultSubcommand(args));
     }
+
+    static String[] withDefaultSubcommand(String... args) {
+        if (args.length == 0 || !args[0].startsWith("-") || TOP_LEVEL_OPTIONS.contains(args[0])) {
+            return args;
+        }
+        String[] withDefault = new String[args.length + 1];
+        withDefault[0] = AugmentationVsEquivariance.NAME;
+        System.arraycopy(args, 0, withDefault, 1, args.length);
+        return withDefault;
+    }
+
+    private static final java.util.Set<String> TOP_LEVEL_OPTIONS = java.util.Set.of("-h", "--help", "-V", "--version");
 
     /** With no subcommand: the default experiment with its default options. */
     @Override
