@@ -466,99 +466,10 @@ public final class InvarianceEvaluator {
         return c;
     }
 
-    /** Builder; only {@link #inputAction} is required. */
-    public static final class Builder {
-        private FiniteGroup group;
-        private GroupAction action;
-        private List<String> layers;
-        private List<OrbitMetric> metrics;
-        private Distance distance = Distance.COSINE;
-        private final Map<String, FieldType> fieldTypes = new LinkedHashMap<>();
-        private int maxExamples = DEFAULT_MAX_EXAMPLES;
-        private int maxBatch = DEFAULT_MAX_BATCH;
-        private long seed = DEFAULT_SEED;
+    /** Builder; only {@link #inputAction} is required. The settings are {@link EvaluatorSettings}'s. */
+    public static final class Builder extends EvaluatorSettings<Builder> {
 
         private Builder() {
-        }
-
-        /** The group; optional, must match {@code inputAction.group()}. */
-        public Builder group(FiniteGroup group) {
-            this.group = group;
-            return this;
-        }
-
-        /** How the group acts on the network input (required). */
-        public Builder inputAction(GroupAction action) {
-            this.action = action;
-            return this;
-        }
-
-        /** Layers to probe, by key, name or index (default: every layer, including the output). */
-        public Builder layers(String... layers) {
-            return layers(Arrays.asList(layers));
-        }
-
-        public Builder layers(List<String> layers) {
-            if (layers == null || layers.isEmpty()) {
-                throw new IllegalArgumentException("layers(...) needs at least one layer, got " + layers);
-            }
-            this.layers = new ArrayList<>(layers);
-            return this;
-        }
-
-        /** The metrics (default: {@link #defaultMetrics(Distance)} with the chosen distance). */
-        public Builder metrics(OrbitMetric... metrics) {
-            return metrics(Arrays.asList(metrics));
-        }
-
-        public Builder metrics(List<OrbitMetric> metrics) {
-            if (metrics == null || metrics.isEmpty() || metrics.contains(null)) {
-                throw new IllegalArgumentException("metrics(...) needs at least one non-null metric, got " + metrics);
-            }
-            this.metrics = new ArrayList<>(metrics);
-            return this;
-        }
-
-        /** The distance m of the default invariance/equivariance metrics (default COSINE). */
-        public Builder distance(Distance distance) {
-            if (distance == null) {
-                throw new IllegalArgumentException("distance must not be null");
-            }
-            this.distance = distance;
-            return this;
-        }
-
-        /** ρ for one layer, overriding what the layer declares or the default. */
-        public Builder fieldType(String layer, FieldType type) {
-            if (layer == null || type == null) {
-                throw new IllegalArgumentException("fieldType needs a layer and a field type, got " + layer + ", " + type);
-            }
-            fieldTypes.put(layer, type);
-            return this;
-        }
-
-        /** At most this many examples are evaluated (default 1000). */
-        public Builder maxExamples(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maxExamples must be >= 1, got " + n);
-            }
-            this.maxExamples = n;
-            return this;
-        }
-
-        /** At most this many rows per forward pass (default 4096; a chunk holds at least one orbit). */
-        public Builder maxBatch(int rows) {
-            if (rows < 1) {
-                throw new IllegalArgumentException("maxBatch must be >= 1 row, got " + rows);
-            }
-            this.maxBatch = rows;
-            return this;
-        }
-
-        /** Seed of the chunk shuffles and the bootstrap (default 12345). */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
         }
 
         /**

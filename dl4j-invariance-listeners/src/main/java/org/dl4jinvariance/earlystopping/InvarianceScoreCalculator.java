@@ -5,9 +5,7 @@ import java.util.Objects;
 import org.deeplearning4j.earlystopping.scorecalc.DataSetLossCalculator;
 import org.deeplearning4j.earlystopping.scorecalc.ScoreCalculator;
 import org.deeplearning4j.nn.api.Model;
-import org.dl4jinvariance.action.GroupAction;
-import org.dl4jinvariance.group.FiniteGroup;
-import org.dl4jinvariance.metric.Distance;
+import org.dl4jinvariance.metric.EvaluatorSettings;
 import org.dl4jinvariance.metric.InvarianceEvaluator;
 import org.dl4jinvariance.metric.InvarianceReport;
 import org.dl4jinvariance.metric.MetricValue;
@@ -134,13 +132,8 @@ public final class InvarianceScoreCalculator implements ScoreCalculator<Model> {
      * Builder; {@link #data}, {@link #metric} and either {@link #evaluator} or
      * {@link #inputAction} are required.
      */
-    public static final class Builder {
+    public static final class Builder extends EvaluatorSettings<Builder> {
         private InvarianceEvaluator evaluator;
-        private FiniteGroup group;
-        private GroupAction inputAction;
-        private Distance distance = Distance.COSINE;
-        private int maxExamples = InvarianceEvaluator.DEFAULT_MAX_EXAMPLES;
-        private long seed = InvarianceEvaluator.DEFAULT_SEED;
         private DataSetIterator data;
         private String metric;
         private String layer;
@@ -151,45 +144,9 @@ public final class InvarianceScoreCalculator implements ScoreCalculator<Model> {
         private Builder() {
         }
 
-        /** A fully configured evaluator (layers, metrics, field types, ...); replaces the settings below. */
+        /** A fully configured evaluator; replaces the evaluator settings (group, action, layers, ...) of this builder. */
         public Builder evaluator(InvarianceEvaluator evaluator) {
             this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
-            return this;
-        }
-
-        /** The group; optional, must match {@code inputAction}'s group. */
-        public Builder group(FiniteGroup group) {
-            this.group = group;
-            return this;
-        }
-
-        /** How the group acts on the network input (needed unless an evaluator is given). */
-        public Builder inputAction(GroupAction action) {
-            this.inputAction = action;
-            return this;
-        }
-
-        /** The distance of the invariance and equivariance metrics (default COSINE). */
-        public Builder distance(Distance distance) {
-            if (distance == null) {
-                throw new IllegalArgumentException("distance must not be null");
-            }
-            this.distance = distance;
-            return this;
-        }
-
-        /** Examples evaluated per score (default 1000). */
-        public Builder maxExamples(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maxExamples must be >= 1, got " + n);
-            }
-            this.maxExamples = n;
-            return this;
-        }
-
-        /** Seed of the evaluator (default {@value InvarianceEvaluator#DEFAULT_SEED}). */
-        public Builder seed(long seed) {
-            this.seed = seed;
             return this;
         }
 
@@ -254,16 +211,14 @@ public final class InvarianceScoreCalculator implements ScoreCalculator<Model> {
             }
             InvarianceEvaluator ev = evaluator;
             if (ev == null) {
-                if (inputAction == null) {
+                if (!hasInputAction()) {
                     throw new IllegalArgumentException("InvarianceScoreCalculator needs an evaluator(...) or an "
                             + "inputAction(...), got neither");
                 }
-                InvarianceEvaluator.Builder eb = InvarianceEvaluator.builder().group(group).inputAction(inputAction)
-                        .distance(distance).maxExamples(maxExamples).seed(seed);
-                if (layer != null) {
-                    eb.layers(layer); // probe only what is scored
+                if (layer != null && !hasLayers()) {
+                    layers(layer); // probe only what is scored
                 }
-                ev = eb.build();
+                ev = buildEvaluator();
             }
             return new InvarianceScoreCalculator(this, ev);
         }

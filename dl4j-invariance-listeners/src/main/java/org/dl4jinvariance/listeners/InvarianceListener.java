@@ -14,17 +14,13 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
-import org.dl4jinvariance.action.GroupAction;
-import org.dl4jinvariance.field.FieldType;
-import org.dl4jinvariance.group.FiniteGroup;
 import org.dl4jinvariance.listeners.report.EpochReport;
 import org.dl4jinvariance.listeners.report.Reporter;
 import org.dl4jinvariance.listeners.report.Reporters;
 import org.dl4jinvariance.listeners.report.RunSettings;
-import org.dl4jinvariance.metric.Distance;
+import org.dl4jinvariance.metric.EvaluatorSettings;
 import org.dl4jinvariance.metric.InvarianceEvaluator;
 import org.dl4jinvariance.metric.InvarianceReport;
-import org.dl4jinvariance.metric.OrbitMetric;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -294,17 +290,7 @@ public final class InvarianceListener extends BaseTrainingListener {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("group", evaluator.group().name() + " (order " + evaluator.group().order() + ")");
         s.put("inputAction", evaluator.inputAction().describe());
-        s.put("layers", b.layers == null ? "all" : String.join(", ", b.layers));
-        s.put("metrics", b.metrics == null ? "default" : b.metrics.stream().map(OrbitMetric::describe)
-                .collect(Collectors.joining(", ")));
-        s.put("distance", b.distance.name());
-        if (!b.fieldTypes.isEmpty()) {
-            s.put("fieldTypes", b.fieldTypes.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().describe())
-                    .collect(Collectors.joining(", ")));
-        }
-        s.put("maxExamples", String.valueOf(b.maxExamples));
-        s.put("maxBatch", String.valueOf(b.maxBatch));
-        s.put("seed", String.valueOf(b.seed));
+        s.putAll(b.settings());
         s.put("everyEpochs", String.valueOf(b.everyEpochs));
         s.put("reporters", b.reporters.stream().map(Reporter::name).collect(Collectors.joining(", ")));
         return s;
@@ -322,35 +308,14 @@ public final class InvarianceListener extends BaseTrainingListener {
      * is known, cosine similarity ratio, prediction KL, consistency and accuracy), cosine
      * distance, 1000 examples per data set, every epoch, {@link Reporters#log()}.
      */
-    public static final class Builder {
-        private FiniteGroup group;
-        private GroupAction inputAction;
+    public static final class Builder extends EvaluatorSettings<Builder> {
         private final Map<String, DataSetIterator> dataSets = new LinkedHashMap<>();
-        private List<String> layers;
-        private List<OrbitMetric> metrics;
-        private Distance distance = Distance.COSINE;
-        private final Map<String, FieldType> fieldTypes = new LinkedHashMap<>();
-        private int maxExamples = DEFAULT_MAX_EXAMPLES;
-        private int maxBatch = InvarianceEvaluator.DEFAULT_MAX_BATCH;
-        private long seed = InvarianceEvaluator.DEFAULT_SEED;
         private int everyEpochs = 1;
         private final List<Reporter> reporters = new ArrayList<>();
         private boolean reportersSet;
         private String runId;
 
         private Builder() {
-        }
-
-        /** The group; optional, must match {@code inputAction}'s group. */
-        public Builder group(FiniteGroup group) {
-            this.group = group;
-            return this;
-        }
-
-        /** How the group acts on the network input (required). */
-        public Builder inputAction(GroupAction action) {
-            this.inputAction = action;
-            return this;
         }
 
         /** A data set to evaluate every time, under a name unique within this listener. */
@@ -365,74 +330,6 @@ public final class InvarianceListener extends BaseTrainingListener {
                 throw new IllegalArgumentException("Data set name '" + name + "' is used twice; names must be unique");
             }
             dataSets.put(name, data);
-            return this;
-        }
-
-        /** Layers to probe, by name or index (default: every layer). */
-        public Builder layers(String... layers) {
-            return layers(Arrays.asList(layers));
-        }
-
-        public Builder layers(List<String> layers) {
-            if (layers == null || layers.isEmpty()) {
-                throw new IllegalArgumentException("layers(...) needs at least one layer, got " + layers);
-            }
-            this.layers = new ArrayList<>(layers);
-            return this;
-        }
-
-        /** The metrics (default: the evaluator's defaults with the chosen distance). */
-        public Builder metrics(OrbitMetric... metrics) {
-            return metrics(Arrays.asList(metrics));
-        }
-
-        public Builder metrics(List<OrbitMetric> metrics) {
-            if (metrics == null || metrics.isEmpty() || metrics.contains(null)) {
-                throw new IllegalArgumentException("metrics(...) needs at least one non-null metric, got " + metrics);
-            }
-            this.metrics = new ArrayList<>(metrics);
-            return this;
-        }
-
-        /** The distance of the default invariance and equivariance metrics (default COSINE). */
-        public Builder distance(Distance distance) {
-            if (distance == null) {
-                throw new IllegalArgumentException("distance must not be null");
-            }
-            this.distance = distance;
-            return this;
-        }
-
-        /** How the group acts on one layer's output, overriding what the layer declares. */
-        public Builder fieldType(String layer, FieldType type) {
-            if (layer == null || type == null) {
-                throw new IllegalArgumentException("fieldType needs a layer and a field type, got " + layer + ", " + type);
-            }
-            fieldTypes.put(layer, type);
-            return this;
-        }
-
-        /** Examples evaluated per data set (default 1000). */
-        public Builder maxExamples(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maxExamples must be >= 1, got " + n);
-            }
-            this.maxExamples = n;
-            return this;
-        }
-
-        /** Rows per forward pass (default {@value InvarianceEvaluator#DEFAULT_MAX_BATCH}). */
-        public Builder maxBatch(int rows) {
-            if (rows < 1) {
-                throw new IllegalArgumentException("maxBatch must be >= 1 row, got " + rows);
-            }
-            this.maxBatch = rows;
-            return this;
-        }
-
-        /** Seed of the evaluator's chunk shuffles and bootstrap (default {@value InvarianceEvaluator#DEFAULT_SEED}). */
-        public Builder seed(long seed) {
-            this.seed = seed;
             return this;
         }
 
@@ -466,12 +363,16 @@ public final class InvarianceListener extends BaseTrainingListener {
             return this;
         }
 
+        private Map<String, String> settings() {
+            return describeSettings();
+        }
+
         /**
          * @throws IllegalArgumentException without an input action or data set, or when the
          *                                  group does not match the action
          */
         public InvarianceListener build() {
-            if (inputAction == null) {
+            if (!hasInputAction()) {
                 throw new IllegalArgumentException("InvarianceListener needs an inputAction(...), got none");
             }
             if (dataSets.isEmpty()) {
@@ -480,16 +381,7 @@ public final class InvarianceListener extends BaseTrainingListener {
             if (!reportersSet) {
                 reporters.add(Reporters.log());
             }
-            InvarianceEvaluator.Builder eb = InvarianceEvaluator.builder().group(group).inputAction(inputAction)
-                    .distance(distance).maxExamples(maxExamples).maxBatch(maxBatch).seed(seed);
-            if (layers != null) {
-                eb.layers(layers);
-            }
-            if (metrics != null) {
-                eb.metrics(metrics);
-            }
-            fieldTypes.forEach(eb::fieldType);
-            return new InvarianceListener(this, eb.build());
+            return new InvarianceListener(this, buildEvaluator());
         }
     }
 }

@@ -1,0 +1,164 @@
+package org.dl4jinvariance.metric;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.dl4jinvariance.action.GroupAction;
+import org.dl4jinvariance.field.FieldType;
+import org.dl4jinvariance.group.FiniteGroup;
+
+/**
+ * The settings of an {@link InvarianceEvaluator}, shared by every builder that makes one (the
+ * evaluator's own, the training listener's, the early-stopping score calculator's), so that each
+ * setter is written and validated once. {@code B} is the concrete builder, which every setter
+ * returns for chaining.
+ *
+ * @param <B> the concrete builder type
+ */
+public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
+
+    FiniteGroup group;
+    GroupAction action;
+    List<String> layers;
+    List<OrbitMetric> metrics;
+    Distance distance = Distance.COSINE;
+    final Map<String, FieldType> fieldTypes = new LinkedHashMap<>();
+    int maxExamples = InvarianceEvaluator.DEFAULT_MAX_EXAMPLES;
+    int maxBatch = InvarianceEvaluator.DEFAULT_MAX_BATCH;
+    long seed = InvarianceEvaluator.DEFAULT_SEED;
+
+    protected EvaluatorSettings() {
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+
+    /** The group; optional, must match {@code inputAction}'s group. */
+    public B group(FiniteGroup group) {
+        this.group = group;
+        return self();
+    }
+
+    /** How the group acts on the network input (required). */
+    public B inputAction(GroupAction action) {
+        this.action = action;
+        return self();
+    }
+
+    /** Layers to probe, by key, name or index (default: every layer, including the output). */
+    public B layers(String... layers) {
+        return layers(Arrays.asList(layers));
+    }
+
+    /** Layers to probe, by key, name or index (default: every layer, including the output). */
+    public B layers(List<String> layers) {
+        if (layers == null || layers.isEmpty()) {
+            throw new IllegalArgumentException("layers(...) needs at least one layer, got " + layers);
+        }
+        this.layers = new ArrayList<>(layers);
+        return self();
+    }
+
+    /** The metrics (default: {@link InvarianceEvaluator#defaultMetrics(Distance)} with the chosen distance). */
+    public B metrics(OrbitMetric... metrics) {
+        return metrics(Arrays.asList(metrics));
+    }
+
+    /** The metrics (default: {@link InvarianceEvaluator#defaultMetrics(Distance)} with the chosen distance). */
+    public B metrics(List<OrbitMetric> metrics) {
+        if (metrics == null || metrics.isEmpty() || metrics.contains(null)) {
+            throw new IllegalArgumentException("metrics(...) needs at least one non-null metric, got " + metrics);
+        }
+        this.metrics = new ArrayList<>(metrics);
+        return self();
+    }
+
+    /** The distance m of the default invariance and equivariance metrics (default COSINE). */
+    public B distance(Distance distance) {
+        if (distance == null) {
+            throw new IllegalArgumentException("distance must not be null");
+        }
+        this.distance = distance;
+        return self();
+    }
+
+    /** How the group acts on one layer's output (ρ), overriding what the layer declares or the default. */
+    public B fieldType(String layer, FieldType type) {
+        if (layer == null || type == null) {
+            throw new IllegalArgumentException("fieldType needs a layer and a field type, got " + layer + ", " + type);
+        }
+        fieldTypes.put(layer, type);
+        return self();
+    }
+
+    /** At most this many examples are evaluated per data set (default {@value InvarianceEvaluator#DEFAULT_MAX_EXAMPLES}). */
+    public B maxExamples(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("maxExamples must be >= 1, got " + n);
+        }
+        this.maxExamples = n;
+        return self();
+    }
+
+    /** At most this many rows per forward pass (default {@value InvarianceEvaluator#DEFAULT_MAX_BATCH}; a chunk holds at least one orbit). */
+    public B maxBatch(int rows) {
+        if (rows < 1) {
+            throw new IllegalArgumentException("maxBatch must be >= 1 row, got " + rows);
+        }
+        this.maxBatch = rows;
+        return self();
+    }
+
+    /** Seed of the chunk shuffles and the bootstrap (default {@value InvarianceEvaluator#DEFAULT_SEED}). */
+    public B seed(long seed) {
+        this.seed = seed;
+        return self();
+    }
+
+    /** True once {@link #inputAction} has been given. */
+    protected final boolean hasInputAction() {
+        return action != null;
+    }
+
+    /** True once {@link #layers} has been given. */
+    protected final boolean hasLayers() {
+        return layers != null;
+    }
+
+    /** The evaluator these settings describe (validated by {@link InvarianceEvaluator.Builder#build()}). */
+    protected final InvarianceEvaluator buildEvaluator() {
+        InvarianceEvaluator.Builder b = InvarianceEvaluator.builder();
+        b.group = group;
+        b.action = action;
+        b.layers = layers;
+        b.metrics = metrics;
+        b.distance = distance;
+        b.fieldTypes.putAll(fieldTypes);
+        b.maxExamples = maxExamples;
+        b.maxBatch = maxBatch;
+        b.seed = seed;
+        return b.build();
+    }
+
+    /** The settings as text, in a fixed order, for reports and logs (group and action excluded). */
+    protected final Map<String, String> describeSettings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("layers", layers == null ? "all" : String.join(", ", layers));
+        s.put("metrics", metrics == null ? "default"
+                : metrics.stream().map(OrbitMetric::describe).collect(Collectors.joining(", ")));
+        s.put("distance", distance.name());
+        if (!fieldTypes.isEmpty()) {
+            s.put("fieldTypes", fieldTypes.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().describe())
+                    .collect(Collectors.joining(", ")));
+        }
+        s.put("maxExamples", String.valueOf(maxExamples));
+        s.put("maxBatch", String.valueOf(maxBatch));
+        s.put("seed", String.valueOf(seed));
+        return s;
+    }
+}
