@@ -1,11 +1,9 @@
 package org.dl4jinvariance.data;
 
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
@@ -13,14 +11,12 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * features [B, 1, H, W] with pixel values in [0, 1], one-hot labels. Resettable; applies the
  * pre-processor (e.g. {@link GroupAugmentation}) to each batch.
  */
-public final class IdxDataSetIterator implements DataSetIterator {
+public final class IdxDataSetIterator extends BatchIterator {
+
+    private static final long serialVersionUID = 1L;
 
     private final IdxDataset data;
-    private final int batchSize;
     private final int offset;
-    private final int limit;
-    private int cursor;
-    private DataSetPreProcessor preProcessor;
 
     /**
      * @param batchSize examples per batch, ≥ 1
@@ -28,46 +24,18 @@ public final class IdxDataSetIterator implements DataSetIterator {
      * @param limit     number of examples, offset + limit ≤ data.size()
      */
     public IdxDataSetIterator(IdxDataset data, int batchSize, int offset, int limit) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("Batch size must be >= 1, got " + batchSize);
-        }
+        super(batchSize, Math.max(limit, 0));
         if (offset < 0 || limit < 0 || (long) offset + limit > data.size()) {
             throw new IllegalArgumentException("Window offset=" + offset + ", limit=" + limit
                     + " does not fit in " + data.name() + " of size " + data.size());
         }
         this.data = data;
-        this.batchSize = batchSize;
         this.offset = offset;
-        this.limit = limit;
-    }
-
-    /** Number of examples this iterator yields per pass. */
-    public int numExamples() {
-        return limit;
     }
 
     @Override
-    public DataSet next(int num) {
-        if (!hasNext()) {
-            throw new NoSuchElementException("Iterator over " + data.name() + " is exhausted; call reset()");
-        }
-        int count = Math.min(num, limit - cursor);
-        DataSet ds = data.slice(offset + cursor, count);
-        cursor += count;
-        if (preProcessor != null) {
-            preProcessor.preProcess(ds);
-        }
-        return ds;
-    }
-
-    @Override
-    public DataSet next() {
-        return next(batchSize);
-    }
-
-    @Override
-    public boolean hasNext() {
-        return cursor < limit;
+    protected DataSet makeBatch(int from, int count) {
+        return data.slice(offset + from, count);
     }
 
     @Override
@@ -80,34 +48,10 @@ public final class IdxDataSetIterator implements DataSetIterator {
         return data.classes();
     }
 
-    @Override
-    public boolean resetSupported() {
-        return true;
-    }
-
+    /** Batches are independent slices, so DL4J may prefetch them. */
     @Override
     public boolean asyncSupported() {
         return true;
-    }
-
-    @Override
-    public void reset() {
-        cursor = 0;
-    }
-
-    @Override
-    public int batch() {
-        return batchSize;
-    }
-
-    @Override
-    public void setPreProcessor(DataSetPreProcessor preProcessor) {
-        this.preProcessor = preProcessor;
-    }
-
-    @Override
-    public DataSetPreProcessor getPreProcessor() {
-        return preProcessor;
     }
 
     @Override
@@ -117,7 +61,7 @@ public final class IdxDataSetIterator implements DataSetIterator {
 
     @Override
     public String toString() {
-        return "IdxDataSetIterator[" + data.name() + ", offset=" + offset + ", limit=" + limit
-                + ", batch=" + batchSize + "]";
+        return "IdxDataSetIterator[" + data.name() + ", offset=" + offset + ", limit=" + numExamples()
+                + ", batch=" + batch() + "]";
     }
 }

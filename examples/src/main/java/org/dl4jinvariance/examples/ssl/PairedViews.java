@@ -1,11 +1,9 @@
 package org.dl4jinvariance.examples.ssl;
 
-import java.util.List;
 import java.util.Random;
+import org.dl4jinvariance.data.BatchIterator;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -19,17 +17,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * of the output's shape). Images are taken in order; the views differ every epoch, drawn from
  * one seeded stream, so runs repeat.
  */
-public final class PairedViews implements DataSetIterator {
+public final class PairedViews extends BatchIterator {
 
     private static final long serialVersionUID = 1L;
 
     private final INDArray images;
-    private final int batchImages;
     private final int labelWidth;
     private final transient ViewAugmentation views;
     private final transient Random random;
-    private DataSetPreProcessor preProcessor;
-    private int cursor;
 
     /**
      * @param images      [n, 1, H, W] unlabelled training images
@@ -37,50 +32,42 @@ public final class PairedViews implements DataSetIterator {
      * @param labelWidth  the width of the output layer (placeholder labels)
      */
     public PairedViews(INDArray images, int batchImages, int labelWidth, ViewAugmentation views, long seed) {
-        if (images == null || images.rank() != 4 || images.size(0) < 1) {
-            throw new IllegalArgumentException("PairedViews needs images [n, C, H, W] with n >= 1, got "
-                    + (images == null ? "null" : java.util.Arrays.toString(images.shape())));
-        }
-        if (batchImages < 1 || labelWidth < 1) {
-            throw new IllegalArgumentException("PairedViews needs batchImages >= 1 and labelWidth >= 1, got "
-                    + batchImages + " and " + labelWidth);
+        super(checkedBatch(batchImages), checked(images));
+        if (labelWidth < 1) {
+            throw new IllegalArgumentException("PairedViews needs labelWidth >= 1, got " + labelWidth);
         }
         this.images = images;
-        this.batchImages = batchImages;
         this.labelWidth = labelWidth;
         this.views = views;
         this.random = new Random(seed);
     }
 
-    @Override
-    public DataSet next(int num) {
-        if (!hasNext()) {
-            throw new java.util.NoSuchElementException("PairedViews: no images left in this epoch; call reset()");
+    private static int checkedBatch(int batchImages) {
+        if (batchImages < 1) {
+            throw new IllegalArgumentException("PairedViews needs batchImages >= 1, got " + batchImages);
         }
-        int n = (int) Math.min(num, images.size(0) - cursor);
-        INDArray batch = images.get(NDArrayIndex.interval(cursor, cursor + n), NDArrayIndex.all(), NDArrayIndex.all(),
+        return batchImages;
+    }
+
+    private static int checked(INDArray images) {
+        if (images == null || images.rank() != 4 || images.size(0) < 1) {
+            throw new IllegalArgumentException("PairedViews needs images [n, C, H, W] with n >= 1, got "
+                    + (images == null ? "null" : java.util.Arrays.toString(images.shape())));
+        }
+        return (int) images.size(0);
+    }
+
+    /** Images from..from+count−1, two views each, interleaved. */
+    @Override
+    protected DataSet makeBatch(int from, int count) {
+        INDArray batch = images.get(NDArrayIndex.interval(from, from + count), NDArrayIndex.all(), NDArrayIndex.all(),
                 NDArrayIndex.all());
-        cursor += n;
         INDArray first = views.apply(batch, random);
         INDArray second = views.apply(batch, random);
         // Interleave: [n, 2, C, H, W] → [2n, C, H, W] puts view 1 of image k at row 2k, view 2 at 2k+1.
         long[] shape = batch.shape();
-        INDArray paired = Nd4j.stack(1, first, second).reshape('c', 2L * n, shape[1], shape[2], shape[3]);
-        DataSet ds = new DataSet(paired, Nd4j.zeros(paired.dataType(), 2L * n, labelWidth));
-        if (preProcessor != null) {
-            preProcessor.preProcess(ds);
-        }
-        return ds;
-    }
-
-    @Override
-    public DataSet next() {
-        return next(batchImages);
-    }
-
-    @Override
-    public boolean hasNext() {
-        return cursor < images.size(0);
+        INDArray paired = Nd4j.stack(1, first, second).reshape('c', 2L * count, shape[1], shape[2], shape[3]);
+        return new DataSet(paired, Nd4j.zeros(paired.dataType(), 2L * count, labelWidth));
     }
 
     @Override
@@ -94,39 +81,7 @@ public final class PairedViews implements DataSetIterator {
     }
 
     @Override
-    public boolean resetSupported() {
-        return true;
-    }
-
-    /** Kept synchronous: the views come from one seeded stream in order. */
-    @Override
-    public boolean asyncSupported() {
-        return false;
-    }
-
-    @Override
-    public void reset() {
-        cursor = 0;
-    }
-
-    /** Images per minibatch (rows are twice as many). */
-    @Override
-    public int batch() {
-        return batchImages;
-    }
-
-    @Override
-    public void setPreProcessor(DataSetPreProcessor preProcessor) {
-        this.preProcessor = preProcessor;
-    }
-
-    @Override
-    public DataSetPreProcessor getPreProcessor() {
-        return preProcessor;
-    }
-
-    @Override
-    public List<String> getLabels() {
-        return null;
+    public String toString() {
+        return "PairedViews[" + numExamples() + " images, " + batch() + " per batch]";
     }
 }
