@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import org.dl4jinvariance.action.GroupAction;
 import org.dl4jinvariance.field.FieldType;
@@ -71,7 +72,8 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
 
     /** The metrics (default: {@link InvarianceEvaluator#defaultMetrics(Distance)} with the chosen distance). */
     public B metrics(List<OrbitMetric> metrics) {
-        if (metrics == null || metrics.isEmpty() || metrics.contains(null)) {
+        // Not contains(null): immutable lists (List.of) throw on it.
+        if (metrics == null || metrics.isEmpty() || metrics.stream().anyMatch(Objects::isNull)) {
             throw new IllegalArgumentException("metrics(...) needs at least one non-null metric, got " + metrics);
         }
         this.metrics = new ArrayList<>(metrics);

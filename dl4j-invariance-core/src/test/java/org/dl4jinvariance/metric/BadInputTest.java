@@ -1,5 +1,6 @@
 package org.dl4jinvariance.metric;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,6 +69,9 @@ class BadInputTest {
         assertMessage(() -> c4().maxExamples(0), "0");
         assertMessage(() -> c4().maxBatch(-3), "-3");
         assertMessage(() -> InvarianceEvaluator.builder().build(), "inputAction");
+        assertMessage(() -> c4().metrics(java.util.Arrays.asList(new InvarianceDeviation(Distance.COSINE), null)), "null");
+        // Immutable lists are fine (List.contains(null) would throw on them).
+        assertEquals(4, c4().metrics(java.util.List.of(new InvarianceDeviation(Distance.COSINE))).build().group().order());
         assertMessage(() -> org.dl4jinvariance.probe.ModelProbe.of(null), "null");
     }
 

@@ -95,8 +95,7 @@ public final class ModelRun {
                 .maxExamples(watch.maxExamples()).seed(watch.seed())
                 .reportTo(Reporters.csv(dir), Reporters.jsonLines(dir), Reporters.charts(dir), Reporters.html(dir));
         if (watch.metrics() != null) {
-            // A mutable copy: the builders' null check (contains(null)) throws on List.of lists.
-            builder.metrics(new ArrayList<>(watch.metrics()));
+            builder.metrics(watch.metrics());
         }
         for (EvalSet set : watch.evalSets()) {
             builder.evaluate(set.name(), set.iterator());
