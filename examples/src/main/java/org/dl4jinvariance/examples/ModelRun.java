@@ -62,9 +62,7 @@ public final class ModelRun {
         /**
          * The evaluator's default metrics without equivariance: invariance (cosine), the cosine
          * similarity ratio, prediction KL and orbit consistency/accuracy. For experiments that do
-         * not report equivariance; it also avoids ND4J M2.1's {@code Reverse} op, through which
-         * the equivariance metric of spatial feature maps leaks native memory on every
-         * evaluation (about half a gigabyte per 1,000 MNIST orbits of this CNN).
+         * not report equivariance: measuring it every epoch would only cost time.
          */
         public Watch withoutEquivariance() {
             return withMetrics(List.of(new InvarianceDeviation(Distance.COSINE), new CosineSimilarityRatio(),

@@ -98,9 +98,8 @@ public final class SelfSupervised implements Callable<Integer> {
         DataSet rotated = heldOut.copy();
         GroupAugmentation.of(c4, options.seed + 1).preProcess(rotated);
         List<EvalSet> evalSets = List.of(new EvalSet(MNIST, heldOut, true));
-        // Every epoch: invariance per layer (cheap). Once per encoder at the end: invariance and
-        // equivariance (equivariance goes through ND4J's Reverse op, which leaks native memory in
-        // M2.1 on every call, so it is measured once per model rather than every epoch).
+        // Every epoch: invariance per layer (the curves). Once per encoder at the end: invariance
+        // and equivariance (the table), so the curves cost less.
         ModelRun.Watch watch = new ModelRun.Watch(c4, evalSets, ENCODER_LAYERS,
                 List.of(new InvarianceDeviation(Distance.COSINE)), options.evalSize, options.seed, false);
         InvarianceEvaluator latent = InvarianceEvaluator.builder().inputAction(c4).layers(ENCODER_LAYERS)
