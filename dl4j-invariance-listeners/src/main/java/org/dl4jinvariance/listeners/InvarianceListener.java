@@ -145,13 +145,8 @@ public final class InvarianceListener extends BaseTrainingListener {
         // DL4J has not incremented its counter yet: the epoch that just ended is number counted + 1.
         int completed = counted + 1;
         if (completed % everyEpochs == 0) {
-            if (model instanceof MultiLayerNetwork net) {
-                // At this point the layers still hold their last training inputs, which live in a
-                // workspace DL4J has already closed; fit(iterator) clears them right after the
-                // listeners return (and the next fit sets new ones), so clearing them first
-                // changes nothing in training and keeps the probe from touching stale memory.
-                net.clearLayersStates();
-            }
+            // The layers still hold training inputs from a closed workspace here; the probe
+            // clears rather than restores those (MultiLayerProbe.LayerState), as DL4J does next.
             evaluate(model, completed);
         }
     }
