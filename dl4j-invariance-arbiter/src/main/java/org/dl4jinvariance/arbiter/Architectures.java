@@ -10,9 +10,7 @@ import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.dl4jinvariance.layers.AbstractGroupConvolution;
-import org.dl4jinvariance.layers.GroupPooling;
-import org.dl4jinvariance.layers.LiftingConvolution;
+import org.dl4jinvariance.field.EquivariantLayer;
 
 /** Short readable summaries of a candidate's convolutions, e.g. {@code C4 lift 8 → C4 gconv 16 → gpool max}. */
 final class Architectures {
@@ -60,26 +58,19 @@ final class Architectures {
             });
         }
         for (Layer l : layers) {
-            if (l instanceof AbstractGroupConvolution a) {
-                return a.getGroupName();
-            }
-            if (l instanceof GroupPooling p) {
-                return p.getGroupName();
+            if (l instanceof EquivariantLayer eq && eq.group().isPresent()) {
+                return eq.group().get().name();
             }
         }
         return GroupSpace.PLAIN;
     }
 
     private static String describe(Layer l) {
-        if (l instanceof AbstractGroupConvolution a) {
-            return a.getGroupName() + (a instanceof LiftingConvolution ? " lift " : " gconv ") + a.getNOut()
-                    + kernel(a.getKernelSize());
+        if (l instanceof EquivariantLayer eq) {
+            return eq.summary();
         }
         if (l instanceof ConvolutionLayer c && c.getClass() == ConvolutionLayer.class) {
             return "conv " + c.getNOut() + kernel(c.getKernelSize());
-        }
-        if (l instanceof GroupPooling p) {
-            return "gpool " + p.getMode().name().toLowerCase(java.util.Locale.ROOT);
         }
         return null;
     }

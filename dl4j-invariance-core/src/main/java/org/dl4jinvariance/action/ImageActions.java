@@ -2,12 +2,14 @@ package org.dl4jinvariance.action;
 
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.dl4jinvariance.group.CyclicGroup;
 import org.dl4jinvariance.group.FiniteGroup;
 import org.dl4jinvariance.group.Groups;
 import org.dl4jinvariance.group.PlanarGroup;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The group actions on NCHW image batches that the metrics and the augmentation share.
@@ -59,6 +61,18 @@ public final class ImageActions {
     }
 
     /**
+     * The rotations and mirrors of {@code group} acting on the centre square of each image: a
+     * batch [B, C, H, W] is first cropped to its centre min(H, W) × min(H, W) square (rows or
+     * columns beyond it dropped equally on both sides, the extra one at the end), which is then
+     * transformed. For non-square inputs when the user asks for turns by 90°: the identity
+     * element returns the crop, so the network must accept the square size (fully
+     * convolutional networks with global pooling do). Square inputs are not cropped.
+     */
+    public static GroupAction rotationOfCentreSquare(PlanarGroup group) {
+        return new CentreSquare(new PlanarImageAction(group));
+    }
+
+    /**
      * Wraps an image action for flat batches {@code [B, C·H·W]} (as DL4J's MNIST iterator and
      * {@code InputType.convolutionalFlat} networks use): reshape, act, flatten back.
      */
@@ -92,6 +106,16 @@ public final class ImageActions {
         }
 
         @Override
+        public InputLayout layout() {
+            return InputLayout.image();
+        }
+
+        @Override
+        public Optional<PlanarGroup> planarGroup() {
+            return Optional.of(group);
+        }
+
+        @Override
         public INDArray apply(int g, INDArray x) {
             group.checkElement(g);
             requireRank4(x, describe());
@@ -100,7 +124,8 @@ public final class ImageActions {
             // 180° turns and mirrors keep any rectangle; other rotations need a square.
             if (h != w && group.rotations() > 2) {
                 throw new IllegalArgumentException(describe() + " needs square images, got shape "
-                        + Arrays.toString(x.shape()));
+                        + Arrays.toString(x.shape()) + " (" + h + "x" + w + "); reflections and 180° turns act on "
+                        + "any rectangle, or use ImageActions.rotationOfCentreSquare to turn the centre square");
             }
             if (g == group.identity()) {
                 return x.dup();
@@ -147,11 +172,23 @@ public final class ImageActions {
         }
 
         @Override
+        public InputLayout layout() {
+            return InputLayout.image();
+        }
+
+        @Override
         public INDArray apply(int g, INDArray x) {
             group.checkElement(g);
             requireRank4(x, describe());
             int h = (int) x.size(2);
             int w = (int) x.size(3);
+            int order = group.order();
+            // Only then is shifting k times by (dx, dy) a homomorphism of C_order: k = order wraps to 0.
+            if (Math.floorMod((long) order * dx, w) != 0 || Math.floorMod((long) order * dy, h) != 0) {
+                throw new IllegalArgumentException(describe() + " is not an action of C" + order + " on " + h + "x" + w
+                        + " images: " + order + "·dx = " + (long) order * dx + " must be a multiple of the width " + w
+                        + " and " + order + "·dy = " + (long) order * dy + " a multiple of the height " + h);
+            }
             if (g == 0) {
                 return x.dup();
             }
@@ -223,6 +260,46 @@ public final class ImageActions {
         }
     }
 
+    private static final class CentreSquare implements GroupAction {
+        private final PlanarImageAction inner;
+
+        CentreSquare(PlanarImageAction inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public FiniteGroup group() {
+            return inner.group();
+        }
+
+        @Override
+        public InputLayout layout() {
+            return InputLayout.image();
+        }
+
+        @Override
+        public Optional<PlanarGroup> planarGroup() {
+            return inner.planarGroup();
+        }
+
+        @Override
+        public INDArray apply(int g, INDArray x) {
+            requireRank4(x, describe());
+            long h = x.size(2);
+            long w = x.size(3);
+            long side = Math.min(h, w);
+            INDArray square = h == w ? x : x.get(NDArrayIndex.all(), NDArrayIndex.all(),
+                    NDArrayIndex.interval((h - side) / 2, (h - side) / 2 + side),
+                    NDArrayIndex.interval((w - side) / 2, (w - side) / 2 + side)).dup('c');
+            return inner.apply(g, square);
+        }
+
+        @Override
+        public String describe() {
+            return "centreSquare(" + inner.describe() + ")";
+        }
+    }
+
     private static final class FlatImageAction implements GroupAction {
         private final GroupAction inner;
         private final long[] imageShape;
@@ -235,6 +312,22 @@ public final class ImageActions {
         @Override
         public FiniteGroup group() {
             return inner.group();
+        }
+
+        @Override
+        public InputLayout layout() {
+            return InputLayout.flat(inner.layout().kind() == InputLayout.Kind.ANY ? InputLayout.image() : inner.layout(),
+                    imageShape);
+        }
+
+        @Override
+        public Optional<PlanarGroup> planarGroup() {
+            return inner.planarGroup();
+        }
+
+        @Override
+        public Optional<org.dl4jinvariance.field.FieldType> featureMapField() {
+            return inner.featureMapField();
         }
 
         @Override

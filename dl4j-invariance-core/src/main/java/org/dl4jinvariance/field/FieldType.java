@@ -21,6 +21,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *       {@code field·|G| + k} (channel-major, group-minor); ρ(g) transforms space and moves
  *       channel (f, k) to (f, g·k): [ρ(g)F](f, g·k) = T_g F(f, k). Features without spatial
  *       axes ([B, C·|G|]) are only permuted.</li>
+ *   <li>{@link #featureMaps(GroupAction)}: plain feature maps on which ρ(g) is the input
+ *       action itself, applied to every channel (e.g. time shifts of Conv1D/LSTM outputs
+ *       [B, C, T]); {@code spatial(G)} is this for image rotations.</li>
  * </ul>
  * Each is a homomorphism: ρ(g)ρ(h) = ρ(g·h).
  */
@@ -48,8 +51,20 @@ public abstract class FieldType {
         return new Regular(group, channels);
     }
 
+    /**
+     * Plain feature maps on which the group acts as {@code action} acts on inputs, channel by
+     * channel: ρ(g)F = action.apply(g, F). What plain layers of a sequence model carry under a
+     * time shift or reversal ({@link GroupAction#featureMapField()}).
+     */
+    public static FieldType featureMaps(GroupAction action) {
+        return new FeatureMaps(Objects.requireNonNull(action, "action"));
+    }
+
     /** ρ(g)·features for a batch; features are [B, ...] and never modified. */
     public abstract INDArray apply(int g, INDArray features);
+
+    /** True when this is a field of {@code group} (the trivial field is one of every group). */
+    public abstract boolean isFieldOf(FiniteGroup group);
 
     /** True for {@link #trivial()}. */
     public boolean isTrivial() {
@@ -74,6 +89,11 @@ public abstract class FieldType {
 
         @Override
         public boolean isTrivial() {
+            return true;
+        }
+
+        @Override
+        public boolean isFieldOf(FiniteGroup group) {
             return true;
         }
 
@@ -105,6 +125,11 @@ public abstract class FieldType {
         @Override
         public String describe() {
             return "spatial(" + group.name() + ")";
+        }
+
+        @Override
+        public boolean isFieldOf(FiniteGroup g) {
+            return group.equals(g);
         }
 
         @Override
@@ -187,6 +212,11 @@ public abstract class FieldType {
         }
 
         @Override
+        public boolean isFieldOf(FiniteGroup g) {
+            return group.equals(g);
+        }
+
+        @Override
         public boolean equals(Object o) {
             return o instanceof Regular r && r.group.equals(group) && r.fields == fields;
         }
@@ -194,6 +224,39 @@ public abstract class FieldType {
         @Override
         public int hashCode() {
             return 31 * group.hashCode() + fields;
+        }
+    }
+
+    private static final class FeatureMaps extends FieldType {
+        private final GroupAction action;
+
+        FeatureMaps(GroupAction action) {
+            this.action = action;
+        }
+
+        @Override
+        public INDArray apply(int g, INDArray features) {
+            return action.apply(g, features);
+        }
+
+        @Override
+        public boolean isFieldOf(FiniteGroup group) {
+            return action.group().equals(group);
+        }
+
+        @Override
+        public String describe() {
+            return "featureMaps(" + action.describe() + ")";
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FeatureMaps f && f.action.equals(action);
+        }
+
+        @Override
+        public int hashCode() {
+            return action.hashCode();
         }
     }
 }

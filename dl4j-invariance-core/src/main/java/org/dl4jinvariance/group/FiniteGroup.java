@@ -5,6 +5,10 @@ package org.dl4jinvariance.group;
  *
  * <p>Implementations must satisfy the group axioms: {@code compose} is associative,
  * {@code identity()} is neutral, and {@code compose(a, inverse(a)) == identity()}.
+ *
+ * <p>Groups are values: implementations define {@code equals} and {@code hashCode} by value (the
+ * same group built twice is equal), and the library compares groups only with {@code equals},
+ * never by {@link #name()}, which is for display.
  */
 public interface FiniteGroup {
 

@@ -26,6 +26,16 @@ public final class Groups {
         return DihedralGroup.of(1);
     }
 
+    /** The n cyclic time shifts by multiples of {@code step} steps ({@link ShiftGroup}). */
+    public static ShiftGroup shifts(int n, int step) {
+        return ShiftGroup.of(n, step);
+    }
+
+    /** {id, time reversal} ({@link ReversalGroup}). */
+    public static ReversalGroup reversal() {
+        return ReversalGroup.of();
+    }
+
     /**
      * Parses {@code C<n>} or {@code D<n>} (case-insensitive), e.g. {@code "C4"}, {@code "d8"}.
      *

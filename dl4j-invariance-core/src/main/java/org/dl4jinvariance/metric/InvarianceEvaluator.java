@@ -166,7 +166,7 @@ public final class InvarianceEvaluator {
             INDArray x = first.getFeatures();
             boolean flat = x.rank() == 2 && probe.flatImageShape().isPresent();
             this.flatShape = flat ? probe.flatImageShape().get() : null;
-            this.inputAction = flat && !action.describe().startsWith("flat(")
+            this.inputAction = flat && !action.layout().isFlat()
                     ? ImageActions.forFlatInput(action, (int) flatShape[0], (int) flatShape[1], (int) flatShape[2]) : action;
             this.labelled = first.getLabels() != null;
 
@@ -207,7 +207,7 @@ public final class InvarianceEvaluator {
             active.forEach(m -> perts.addAll(m.perturbations()));
             this.perturbations = List.copyOf(perts);
 
-            LayerFields fields = new LayerFields(probe, group, inputAction, fieldTypes);
+            LayerFields fields = new LayerFields(probe, inputAction, probe.networkInputs(), fieldTypes);
             for (String key : keys) {
                 LayerFields.Resolved field = fields.resolve(key);
                 ProbedLayer layer = new ProbedLayer(key, group, key.equals(output), field.field(), field.reason(),
@@ -292,9 +292,11 @@ public final class InvarianceEvaluator {
             INDArray input = parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0]));
             INDArray inputMask = null;
             if (mask != null) {
-                INDArray[] copies = new INDArray[group.order() + 2 * perturbations.size()];
-                Arrays.fill(copies, mask);
-                inputMask = Nd4j.concat(0, copies);
+                // The mask moves with its input: g·x is read through g·mask.
+                INDArray[] parts2 = new INDArray[1 + 2 * perturbations.size()];
+                parts2[0] = inputAction.orbitMask(mask, x);
+                Arrays.fill(parts2, 1, parts2.length, mask);
+                inputMask = parts2.length == 1 ? parts2[0] : Nd4j.concat(0, parts2);
             }
             Map<String, OrbitActivations> contexts = new LinkedHashMap<>();
             probe.forward(input, inputMask, keys, new ActivationVisitor() {
@@ -481,15 +483,15 @@ public final class InvarianceEvaluator {
                 throw new IllegalArgumentException("InvarianceEvaluator needs an inputAction(...), got none");
             }
             FiniteGroup acting = action.group();
-            if (group != null && (group.order() != acting.order() || !group.name().equals(acting.name()))) {
+            if (group != null && !group.equals(acting)) {
                 throw new IllegalArgumentException("Group " + group.name() + " (order " + group.order()
                         + ") does not match the input action " + action.describe() + ", which acts by "
                         + acting.name() + " (order " + acting.order() + ")");
             }
             for (Map.Entry<String, FieldType> e : fieldTypes.entrySet()) {
-                if (e.getValue() instanceof FieldType.Regular r && r.group().order() != acting.order()) {
-                    throw new IllegalArgumentException("fieldType for layer '" + e.getKey() + "' is " + r.describe()
-                            + " but the input action acts by " + acting.name());
+                if (!e.getValue().isFieldOf(acting)) {
+                    throw new IllegalArgumentException("fieldType for layer '" + e.getKey() + "' is "
+                            + e.getValue().describe() + ", not a field of " + acting.name() + ", the group of the input action");
                 }
             }
             return new InvarianceEvaluator(this);

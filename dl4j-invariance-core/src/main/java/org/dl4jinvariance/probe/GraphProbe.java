@@ -97,6 +97,28 @@ final class GraphProbe extends ModelProbe {
     }
 
     @Override
+    public Optional<String> networkInputOf(String layer) {
+        GraphVertex v = graph.getVertex(resolve(layer));
+        VertexIndices[] in = v.getInputVertices();
+        if (in == null || in.length != 1) {
+            return Optional.empty();
+        }
+        GraphVertex from = graph.getVertices()[in[0].getVertexIndex()];
+        return from.isInputVertex() ? Optional.of(from.getVertexName()) : Optional.empty();
+    }
+
+    @Override
+    public org.deeplearning4j.nn.conf.InputPreProcessor inputPreProcessorOf(String layer) {
+        org.deeplearning4j.nn.conf.graph.GraphVertex v = graph.getConfiguration().getVertices().get(resolve(layer));
+        return v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv ? lv.getPreProcessor() : null;
+    }
+
+    @Override
+    public List<String> networkInputs() {
+        return List.copyOf(graph.getConfiguration().getNetworkInputs());
+    }
+
+    @Override
     public Optional<long[]> flatImageShape() {
         ComputationGraphConfiguration conf = graph.getConfiguration();
         String input = conf.getNetworkInputs().get(0);

@@ -84,6 +84,21 @@ public abstract class ModelProbe {
     public abstract String inputLayerOf(String layer);
 
     /**
+     * The name of the network input that {@code layer} reads directly (as its only input), or
+     * empty. A {@code MultiLayerNetwork} has one input, named {@code "input"}, read by layer 0.
+     */
+    public abstract Optional<String> networkInputOf(String layer);
+
+    /**
+     * The input preprocessor DL4J applies before {@code layer} (a reshape such as
+     * {@code CnnToFeedForwardPreProcessor}), or null when there is none.
+     */
+    public abstract org.deeplearning4j.nn.conf.InputPreProcessor inputPreProcessorOf(String layer);
+
+    /** The names of the network's inputs ({@code ["input"]} for a {@code MultiLayerNetwork}). */
+    public abstract List<String> networkInputs();
+
+    /**
      * [channels, height, width] when the network takes flat image rows [B, C·H·W]
      * ({@code InputType.convolutionalFlat}), else empty.
      */
@@ -181,6 +196,9 @@ public abstract class ModelProbe {
      * layers may work in place, custom layers are unknown) make the probe wait first.
      */
     static boolean readsInputOnly(org.deeplearning4j.nn.conf.layers.Layer conf) {
+        if (conf instanceof org.dl4jinvariance.field.EquivariantLayer declared) {
+            return declared.readsInputOnly();
+        }
         return conf instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer
                 || conf instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer
                 || conf instanceof org.deeplearning4j.nn.conf.layers.DenseLayer

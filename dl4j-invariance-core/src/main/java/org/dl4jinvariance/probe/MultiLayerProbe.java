@@ -99,10 +99,28 @@ final class MultiLayerProbe extends ModelProbe {
         return layers()[indexOf(resolve(layer))].conf().getLayer();
     }
 
+    /** The name of a MultiLayerNetwork's single input. */
+    static final String INPUT = "input";
+
     @Override
     public String inputLayerOf(String layer) {
         int i = indexOf(resolve(layer));
         return i == 0 ? null : key(i - 1);
+    }
+
+    @Override
+    public Optional<String> networkInputOf(String layer) {
+        return indexOf(resolve(layer)) == 0 ? Optional.of(INPUT) : Optional.empty();
+    }
+
+    @Override
+    public InputPreProcessor inputPreProcessorOf(String layer) {
+        return net.getLayerWiseConfigurations().getInputPreProcess(indexOf(resolve(layer)));
+    }
+
+    @Override
+    public List<String> networkInputs() {
+        return List.of(INPUT);
     }
 
     @Override

@@ -20,6 +20,8 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.util.ConvolutionUtils;
 import org.dl4jinvariance.field.EquivariantLayer;
 import org.dl4jinvariance.field.FieldType;
+import org.dl4jinvariance.group.FiniteGroup;
+import java.util.Optional;
 import org.dl4jinvariance.group.PlanarGroup;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -36,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * (|H| = 1 for lifting, |G| for group input) and writes {@code nOut·|G|} channels, channel
  * {@code f·|G| + g} holding field f at group element g ({@link FieldType#regular}).
  */
-public abstract class AbstractGroupConvolution extends FeedForwardLayer implements EquivariantLayer {
+public abstract class AbstractGroupConvolution extends FeedForwardLayer implements EquivariantLayer, ExportsToPlain {
 
     private static final Logger log = LoggerFactory.getLogger(AbstractGroupConvolution.class);
 
@@ -111,6 +113,39 @@ public abstract class AbstractGroupConvolution extends FeedForwardLayer implemen
     @Override
     public FieldType outputField() {
         return FieldType.regular(getGroup(), (int) nOut);
+    }
+
+    @Override
+    public Optional<FiniteGroup> group() {
+        return Optional.of(getGroup());
+    }
+
+    @Override
+    public boolean readsInputOnly() {
+        return true;
+    }
+
+    /** E.g. {@code C4 gconv 16 3×3}. */
+    @Override
+    public String summary() {
+        return groupName + " " + kindName() + " " + nOut + " " + kernelSize[0] + "×" + kernelSize[1];
+    }
+
+    /** {@code lift} or {@code gconv}, for summaries. */
+    abstract String kindName();
+
+    /** The expanded convolution with the expanded filters and bias of {@code runtime}. */
+    @Override
+    public PlainEquivalent toPlain(org.deeplearning4j.nn.api.Layer runtime) {
+        Map<String, INDArray> params = new java.util.LinkedHashMap<>();
+        INDArray weights = runtime.getParam(GroupConvolutionParamInitializer.WEIGHT_KEY);
+        FilterExpansion expansion = filterExpansion(weights.dataType());
+        if (hasBias) {
+            params.put(org.deeplearning4j.nn.params.ConvolutionParamInitializer.BIAS_KEY,
+                    expansion.expandedBias(runtime.getParam(GroupConvolutionParamInitializer.BIAS_KEY)));
+        }
+        params.put(org.deeplearning4j.nn.params.ConvolutionParamInitializer.WEIGHT_KEY, expansion.expanded(weights));
+        return PlainEquivalent.of(toExpandedConvolution(), params);
     }
 
     /**

@@ -26,6 +26,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jinvariance.action.GroupAction;
 import org.dl4jinvariance.field.EquivariantLayer;
+import org.dl4jinvariance.field.FieldInference;
+import org.dl4jinvariance.probe.ModelProbe;
 import org.dl4jinvariance.field.FieldType;
 import org.dl4jinvariance.group.PlanarGroup;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -39,12 +41,15 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <pre>
  *   e_i(g) = max | f_i(g·x) − ρ_i(g) f_i(x) |
  * </pre>
- * (inference mode, max over the batch and all features). ρ_i is the layer's
- * {@link EquivariantLayer#outputField()}; for standard DL4J layers it follows from the layer
- * before (activations, dropout, pooling keep it; global pooling turns a spatial field trivial;
- * dense and output layers after a trivial field stay trivial). The network output is always
- * checked: against its known field, or else for invariance (rank 2) or spatial equivariance
- * (rank 4). A failure names the worst group element and layer.
+ * (inference mode, max over the batch and all features; NaN anywhere makes the error NaN, which
+ * fails every tolerance). ρ_i is {@link FieldInference}'s — the rule the metrics use, so the
+ * assert and {@code InvarianceEvaluator} cannot disagree on what a layer should carry. The
+ * assert checks what the architecture <em>declares</em>: every layer whose field comes from an
+ * {@link EquivariantLayer} (directly, or carried through channel-wise layers, global pooling,
+ * and dense layers after a trivial field). Plain feature maps, whose field the metrics take
+ * from the input action, are measured by the metrics, not asserted. The network output is
+ * always checked: against its declared field, or else for invariance (rank 2) or spatial
+ * equivariance (rank 4). A failure names the worst group element and layer.
  */
 public final class EquivarianceAssert {
 
@@ -127,26 +132,49 @@ public final class EquivarianceAssert {
                 worst.maxError, first.layer, first.maxError, group.elementName(first.worstElement), report.table()));
     }
 
-    /** The per-layer errors of a MultiLayerNetwork or ComputationGraph on one batch. */
+    /**
+     * The per-layer errors of a MultiLayerNetwork or ComputationGraph on one batch. Which layers
+     * are checked, and against which ρ, is {@link FieldInference}'s answer — the same the metrics
+     * use — plus the network output, checked for invariance (rank 2) or spatial equivariance
+     * (rank 4) when its field is unknown ("assumed").
+     */
     public static Report measure(Model net, PlanarGroup group, GroupAction action, INDArray input) {
         if (!action.group().equals(group)) {
             throw new IllegalArgumentException("The action acts with " + action.group().name() + " but the group is "
                     + group.name());
         }
-        Map<String, INDArray> base = activations(net, input);
-        List<Probe> probes = probes(net, group, base);
+        ModelProbe probe = ModelProbe.of(net);
+        FieldInference fields = FieldInference.of(probe, action, probe.networkInputs(), Map.of());
+        List<String> keys = probe.layerNames();
+        Map<String, INDArray> base = probe.activations(input, keys);
+        List<Probe> probes = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i);
+            FieldInference.LayerField known = fields.field(key);
+            // Checked: what the architecture declares (equivariant layers and what they carry
+            // through), and the output. Plain feature maps are measured by the metrics, not asserted.
+            FieldType field = known.declared() ? known.field() : null;
+            boolean assumed = field == null;
+            if (assumed && key.equals(probe.outputLayer())) {
+                field = base.get(key).rank() == 4 ? FieldType.spatial(group) : FieldType.trivial();
+            }
+            if (field != null) {
+                org.deeplearning4j.nn.conf.layers.Layer conf = probe.layerConfig(key);
+                probes.add(new Probe(key, label(net, i, key), conf == null ? "vertex" : conf.getClass().getSimpleName(),
+                        field, assumed));
+            }
+        }
         double[] worst = new double[probes.size()];
         int[] worstElement = new int[probes.size()];
         for (int g = 0; g < group.order(); g++) {
             if (g == group.identity()) {
                 continue;
             }
-            Map<String, INDArray> moved = activations(net, action.apply(g, input));
+            Map<String, INDArray> moved = probe.activations(action.apply(g, input), keys);
             for (int i = 0; i < probes.size(); i++) {
                 Probe p = probes.get(i);
                 INDArray expected = p.field.apply(g, base.get(p.key));
-                INDArray actual = moved.get(p.key);
-                double err = maxAbsDiff(actual, expected);
+                double err = maxAbsDiff(moved.get(p.key), expected);
                 if (err > worst[i] || Double.isNaN(err)) {
                     worst[i] = err;
                     worstElement[i] = g;
@@ -161,105 +189,34 @@ public final class EquivarianceAssert {
         return new Report(group, layers);
     }
 
+    /** {@code 3 'classifier'} for MultiLayerNetwork layers (index and name), {@code 'name'} for graph vertices. */
+    private static String label(Model net, int index, String key) {
+        if (net instanceof MultiLayerNetwork mln) {
+            String name = mln.getLayerWiseConfigurations().getConf(index).getLayer().getLayerName();
+            return index + (name == null || key.equals(String.valueOf(index)) ? "" : " '" + name + "'");
+        }
+        return "'" + key + "'";
+    }
+
+    /** max |a − b| over every entry, NaN when any entry is NaN (ND4J's maxNumber skips NaN). */
     private static double maxAbsDiff(INDArray a, INDArray b) {
         if (!Arrays.equals(a.shape(), b.shape())) {
             throw new IllegalArgumentException("Transformed activations have shape " + Arrays.toString(a.shape())
                     + " but ρ(g)f(x) has " + Arrays.toString(b.shape()));
         }
-        return Transforms.abs(a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE))).maxNumber().doubleValue();
+        double[] diff = a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE)).dup('c').data().asDouble();
+        double max = 0;
+        for (double d : diff) {
+            if (Double.isNaN(d)) {
+                return Double.NaN;
+            }
+            max = Math.max(max, Math.abs(d));
+        }
+        return max;
     }
 
     /** A layer to check: activation key, label, and the field its output should carry. */
     private record Probe(String key, String label, String type, FieldType field, boolean assumed) {
-    }
-
-    private static Map<String, INDArray> activations(Model net, INDArray input) {
-        if (net instanceof MultiLayerNetwork mln) {
-            List<INDArray> acts = mln.feedForward(input, false);
-            Map<String, INDArray> out = new HashMap<>();
-            for (int i = 1; i < acts.size(); i++) {
-                out.put(String.valueOf(i - 1), acts.get(i));
-            }
-            return out;
-        }
-        if (net instanceof ComputationGraph cg) {
-            return cg.feedForward(input, false);
-        }
-        throw new IllegalArgumentException("Expected a MultiLayerNetwork or ComputationGraph, got "
-                + (net == null ? "null" : net.getClass().getName()));
-    }
-
-    private static List<Probe> probes(Model net, PlanarGroup group, Map<String, INDArray> shapes) {
-        List<Probe> probes = new ArrayList<>();
-        if (net instanceof MultiLayerNetwork mln) {
-            int n = mln.getnLayers();
-            FieldType field = FieldType.spatial(group);
-            for (int i = 0; i < n; i++) {
-                Layer layer = mln.getLayerWiseConfigurations().getConf(i).getLayer();
-                field = derive(layer, field);
-                String label = i + (layer.getLayerName() == null ? "" : " '" + layer.getLayerName() + "'");
-                addProbe(probes, String.valueOf(i), label, layer, field, i == n - 1, shapes, group);
-            }
-        } else {
-            ComputationGraph cg = (ComputationGraph) net;
-            ComputationGraphConfiguration conf = cg.getConfiguration();
-            Map<String, FieldType> fields = new HashMap<>();
-            for (String in : conf.getNetworkInputs()) {
-                fields.put(in, FieldType.spatial(group));
-            }
-            for (int idx : cg.topologicalSortOrder()) {
-                String name = cg.getVertices()[idx].getVertexName();
-                GraphVertex v = conf.getVertices().get(name);
-                if (v == null) {
-                    continue;
-                }
-                List<String> inputs = conf.getVertexInputs().get(name);
-                FieldType in = inputs != null && inputs.size() == 1 ? fields.get(inputs.get(0)) : null;
-                FieldType out = v instanceof LayerVertex lv ? derive(lv.getLayerConf().getLayer(), in) : null;
-                fields.put(name, out);
-                boolean isOutput = conf.getNetworkOutputs().contains(name);
-                if (out != null || isOutput) {
-                    Layer layer = v instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null;
-                    addProbe(probes, name, "'" + name + "'", layer, out, isOutput, shapes, group);
-                }
-            }
-        }
-        return probes;
-    }
-
-    private static void addProbe(List<Probe> probes, String key, String label, Layer layer, FieldType field,
-            boolean isOutput, Map<String, INDArray> shapes, PlanarGroup group) {
-        String type = layer == null ? "vertex" : layer.getClass().getSimpleName();
-        if (field != null) {
-            probes.add(new Probe(key, label, type, field, false));
-        } else if (isOutput) {
-            FieldType assumed = shapes.get(key).rank() == 4 ? FieldType.spatial(group) : FieldType.trivial();
-            probes.add(new Probe(key, label, type, assumed, true));
-        }
-    }
-
-    /** ρ of a layer's output from ρ of its input, or null when unknown. */
-    static FieldType derive(Layer layer, FieldType in) {
-        if (layer instanceof EquivariantLayer e) {
-            return e.outputField();
-        }
-        if (in == null) {
-            return null;
-        }
-        if (layer instanceof ActivationLayer || layer instanceof DropoutLayer || layer instanceof SubsamplingLayer) {
-            return in;
-        }
-        if (layer instanceof GlobalPoolingLayer) {
-            return in instanceof FieldType.Regular ? in : FieldType.trivial();
-        }
-        if (layer instanceof BatchNormalization) {
-            return in instanceof FieldType.Regular ? null : in;
-        }
-        if (in.isTrivial() && (layer instanceof LossLayer
-                || (layer instanceof FeedForwardLayer && !(layer instanceof ConvolutionLayer)))) {
-            return in;
-        }
-        return null;
     }
 
     /** A seeded uniform [0, 1) batch shaped like the network's input. */

@@ -6,23 +6,20 @@ import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.ComposableInputPreProcessor;
-import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
-import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.api.Model;
+import org.dl4jinvariance.action.ImageActions;
+import org.dl4jinvariance.field.EquivariantLayer;
+import org.dl4jinvariance.field.FieldInference;
+import org.dl4jinvariance.group.PlanarGroup;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -38,7 +35,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       (max or average) on the input reshaped from [B, C·|G|, H, W] to [B, 1, C·|G|, H·W] by
  *       input preprocessors, reshaped back to [B, C, H, W] before the next layer.</li>
  * </ul>
- * Every other layer and every parameter is copied. MultiLayerNetwork layer indices and graph
+ * Each layer says what replaces it ({@link ExportsToPlain#toPlain}); every other layer and every
+ * parameter is copied. Before exporting, the network's fields are checked with the same
+ * {@link FieldInference} the metrics use, so a network whose equivariant layers disagree (e.g. a
+ * D4 batch normalization after a C4 convolution) is refused. MultiLayerNetwork layer indices and graph
  * vertex names are kept (a graph gains one vertex {@code <name>-subsampling} per group pooling).
  * Group pooling needs its input size, recorded when the configuration was built with
  * {@code setInputType}.
@@ -50,26 +50,24 @@ public final class EquivariantExport {
 
     /** An equivalent MultiLayerNetwork of plain DL4J layers (initialised, parameters copied). */
     public static MultiLayerNetwork toPlain(MultiLayerNetwork net) {
+        checkExportable(net);
         MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
         int n = conf.getConfs().size();
         Map<Integer, Map<String, INDArray>> params = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             NeuralNetConfiguration layerConf = conf.getConf(i);
-            org.deeplearning4j.nn.conf.layers.Layer layer = layerConf.getLayer();
-            Layer runtime = net.getLayer(i);
-            if (layer instanceof GroupPooling pooling) {
-                if (i == n - 1) {
-                    throw new IllegalArgumentException("GroupPooling as the last layer (" + i
-                            + ") cannot be exported: the reshape back needs a following layer");
-                }
-                Reshapes r = reshapes(pooling);
-                layerConf.setLayer(r.pooling);
-                conf.getInputPreProcessors().put(i, compose(conf.getInputPreProcess(i), r.before));
-                conf.getInputPreProcessors().put(i + 1, compose(r.after, conf.getInputPreProcess(i + 1)));
-            } else {
-                Plain plain = plain(layer, runtime);
-                layerConf.setLayer(plain.layer);
-                params.put(i, plain.params);
+            PlainEquivalent plain = plain(layerConf.getLayer(), net.getLayer(i));
+            if (plain.after() != null && i == n - 1) {
+                throw new IllegalArgumentException(describe(layerConf.getLayer()) + " as the last layer (" + i
+                        + ") cannot be exported: the reshape after it needs a following layer");
+            }
+            layerConf.setLayer(plain.layer());
+            params.put(i, plain.params());
+            if (plain.before() != null) {
+                conf.getInputPreProcessors().put(i, compose(conf.getInputPreProcess(i), plain.before()));
+            }
+            if (plain.after() != null) {
+                conf.getInputPreProcessors().put(i + 1, compose(plain.after(), conf.getInputPreProcess(i + 1)));
             }
         }
         MultiLayerNetwork out = new MultiLayerNetwork(conf);
@@ -78,8 +76,13 @@ public final class EquivariantExport {
         return out;
     }
 
-    /** An equivalent ComputationGraph of plain DL4J layers (initialised, parameters copied). */
+    /**
+     * An equivalent ComputationGraph of plain DL4J layers (initialised, parameters copied). A
+     * layer whose replacement needs reshapes becomes a vertex {@code <name>-subsampling} holding
+     * the plain layer, followed by a preprocessor vertex {@code <name>} for the reshape back.
+     */
     public static ComputationGraph toPlain(ComputationGraph net) {
+        checkExportable(net);
         ComputationGraphConfiguration conf = net.getConfiguration().clone();
         Map<String, Map<String, INDArray>> params = new LinkedHashMap<>();
         for (String name : new ArrayList<>(conf.getVertices().keySet())) {
@@ -87,25 +90,24 @@ public final class EquivariantExport {
             if (!(vertex instanceof LayerVertex lv)) {
                 continue;
             }
-            org.deeplearning4j.nn.conf.layers.Layer layer = lv.getLayerConf().getLayer();
-            if (layer instanceof GroupPooling pooling) {
-                Reshapes r = reshapes(pooling);
-                String poolName = name + "-subsampling";
-                if (conf.getVertices().containsKey(poolName)) {
-                    throw new IllegalArgumentException("Cannot export GroupPooling '" + name + "': vertex name '"
-                            + poolName + "' is taken");
-                }
-                NeuralNetConfiguration poolConf = lv.getLayerConf().clone();
-                poolConf.setLayer(r.pooling);
-                conf.getVertices().put(poolName, new LayerVertex(poolConf, compose(lv.getPreProcessor(), r.before)));
-                conf.getVertexInputs().put(poolName, conf.getVertexInputs().get(name));
-                conf.getVertices().put(name, new PreprocessorVertex(r.after));
-                conf.getVertexInputs().put(name, List.of(poolName));
-            } else {
-                Plain plain = plain(layer, net.getLayer(name));
-                lv.getLayerConf().setLayer(plain.layer);
-                params.put(name, plain.params);
+            PlainEquivalent plain = plain(lv.getLayerConf().getLayer(), net.getLayer(name));
+            if (!plain.reshapes()) {
+                lv.getLayerConf().setLayer(plain.layer());
+                params.put(name, plain.params());
+                continue;
             }
+            String plainName = name + "-subsampling";
+            if (conf.getVertices().containsKey(plainName)) {
+                throw new IllegalArgumentException("Cannot export " + describe(lv.getLayerConf().getLayer()) + " '" + name
+                        + "': vertex name '" + plainName + "' is taken");
+            }
+            NeuralNetConfiguration plainConf = lv.getLayerConf().clone();
+            plainConf.setLayer(plain.layer());
+            conf.getVertices().put(plainName, new LayerVertex(plainConf, compose(lv.getPreProcessor(), plain.before())));
+            conf.getVertexInputs().put(plainName, conf.getVertexInputs().get(name));
+            conf.getVertices().put(name, new PreprocessorVertex(plain.after()));
+            conf.getVertexInputs().put(name, List.of(plainName));
+            params.put(plainName, plain.params());
         }
         conf.setTopologicalOrder(null);
         conf.setTopologicalOrderStr(null);
@@ -115,46 +117,51 @@ public final class EquivariantExport {
         return out;
     }
 
-    /** A plain layer configuration and the parameters to give it. */
-    private record Plain(org.deeplearning4j.nn.conf.layers.Layer layer, Map<String, INDArray> params) {
+    /** An initialised network whose equivariant layers agree on their fields (checked by {@link FieldInference}). */
+    private static void checkExportable(Model net) {
+        if (net == null || net.params() == null) {
+            throw new IllegalArgumentException("toPlain needs an initialised network (call init() first), got "
+                    + (net == null ? "null" : "a network without parameters"));
+        }
+        PlanarGroup group = firstGroup(net);
+        if (group != null) {
+            FieldInference.of(net, ImageActions.rotation(group));
+        }
     }
 
-    private static Plain plain(org.deeplearning4j.nn.conf.layers.Layer layer, Layer runtime) {
+    private static PlanarGroup firstGroup(Model net) {
+        List<org.deeplearning4j.nn.conf.layers.Layer> layers = new ArrayList<>();
+        if (net instanceof MultiLayerNetwork mln) {
+            mln.getLayerWiseConfigurations().getConfs().forEach(c -> layers.add(c.getLayer()));
+        } else if (net instanceof ComputationGraph cg) {
+            cg.getConfiguration().getVertices().values().forEach(v -> {
+                if (v instanceof LayerVertex lv) {
+                    layers.add(lv.getLayerConf().getLayer());
+                }
+            });
+        }
+        for (org.deeplearning4j.nn.conf.layers.Layer l : layers) {
+            if (l instanceof EquivariantLayer eq && eq.group().orElse(null) instanceof PlanarGroup p) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** The layer's own plain equivalent, or the layer itself with a copy of its parameters. */
+    private static PlainEquivalent plain(org.deeplearning4j.nn.conf.layers.Layer layer, Layer runtime) {
+        if (layer instanceof ExportsToPlain exportable) {
+            return exportable.toPlain(runtime);
+        }
         Map<String, INDArray> params = new LinkedHashMap<>();
-        if (layer instanceof AbstractGroupConvolution conv) {
-            FilterExpansion expansion = conv.filterExpansion(runtime.getParam(GroupConvolutionParamInitializer.WEIGHT_KEY).dataType());
-            if (conv.hasBias()) {
-                params.put(ConvolutionParamInitializer.BIAS_KEY,
-                        expansion.expandedBias(runtime.getParam(GroupConvolutionParamInitializer.BIAS_KEY)));
-            }
-            params.put(ConvolutionParamInitializer.WEIGHT_KEY,
-                    expansion.expanded(runtime.getParam(GroupConvolutionParamInitializer.WEIGHT_KEY)));
-            return new Plain(conv.toExpandedConvolution(), params);
-        }
-        if (layer instanceof GroupBatchNormalization bn) {
-            int order = bn.getGroup().order();
-            long channels = bn.getNOut() * order;
-            BatchNormalization.Builder b = new BatchNormalization.Builder().nIn(channels).nOut(channels)
-                    .eps(bn.getEps()).decay(bn.getDecay()).useLogStd(false).updater(bn.getIUpdater());
-            if (bn.getLayerName() != null) {
-                b.name(bn.getLayerName());
-            }
-            params.put(BatchNormalizationParamInitializer.GAMMA, repeat(runtime.getParam(GroupBatchNormalizationParamInitializer.GAMMA), order));
-            params.put(BatchNormalizationParamInitializer.BETA, repeat(runtime.getParam(GroupBatchNormalizationParamInitializer.BETA), order));
-            params.put(BatchNormalizationParamInitializer.GLOBAL_MEAN, repeat(runtime.getParam(GroupBatchNormalizationParamInitializer.GLOBAL_MEAN), order));
-            params.put(BatchNormalizationParamInitializer.GLOBAL_VAR, repeat(runtime.getParam(GroupBatchNormalizationParamInitializer.GLOBAL_VAR), order));
-            return new Plain(b.build(), params);
-        }
         if (runtime.paramTable() != null) {
             runtime.paramTable().forEach((k, v) -> params.put(k, v.dup()));
         }
-        return new Plain(layer, params);
+        return PlainEquivalent.of(layer, params);
     }
 
-    /** v[f] → [v[0] ×|G|, v[1] ×|G|, …] as a row vector [1, C·|G|]. */
-    private static INDArray repeat(INDArray perField, int order) {
-        long fields = perField.length();
-        return perField.reshape(fields, 1).repeat(1, order).reshape('c', 1, fields * order);
+    private static String describe(org.deeplearning4j.nn.conf.layers.Layer layer) {
+        return layer instanceof EquivariantLayer eq ? eq.summary() : layer.getClass().getSimpleName();
     }
 
     /** Assigns every parameter of a table to a layer of the new network (shapes may differ in rank only). */
@@ -163,44 +170,6 @@ public final class EquivariantExport {
             INDArray target = layer.getParam(key);
             target.assign(value.reshape('c', target.shape()).castTo(target.dataType()));
         });
-    }
-
-    /** The pooling layer replacing a GroupPooling, with the reshapes before and after it. */
-    private record Reshapes(SubsamplingLayer pooling, InputPreProcessor before, InputPreProcessor after) {
-    }
-
-    private static Reshapes reshapes(GroupPooling p) {
-        int order = p.getGroup().order();
-        long fields = p.getNIn();
-        if (fields < 1) {
-            throw new IllegalArgumentException("GroupPooling '" + p.getLayerName()
-                    + "' cannot be exported: its input size is unknown; build the configuration with setInputType(...)");
-        }
-        long channels = fields * order;
-        SubsamplingLayer.Builder b = new SubsamplingLayer.Builder(
-                p.getMode() == GroupPooling.Mode.MAX ? PoolingType.MAX : PoolingType.AVG,
-                new int[] {order, 1}, new int[] {order, 1}, new int[] {0, 0}).convolutionMode(ConvolutionMode.Truncate);
-        if (p.getLayerName() != null) {
-            b.name(p.getLayerName());
-        }
-        SubsamplingLayer pooling = b.build();
-        if (p.isFlatInput()) {
-            // [B, C·|G|] → [B, 1, C·|G|, 1] → pool → [B, 1, C, 1] → [B, C]
-            return new Reshapes(pooling, new FeedForwardToCnnPreProcessor(channels, 1, 1),
-                    new CnnToFeedForwardPreProcessor(fields, 1, 1));
-        }
-        long h = p.getInputHeight();
-        long w = p.getInputWidth();
-        if (h < 1 || w < 1) {
-            throw new IllegalArgumentException("GroupPooling '" + p.getLayerName()
-                    + "' cannot be exported: its input height/width are unknown; build the configuration with setInputType(...)");
-        }
-        // [B, C·|G|, H, W] → [B, 1, C·|G|, H·W] → pool → [B, 1, C, H·W] → [B, C, H, W]
-        InputPreProcessor before = new ComposableInputPreProcessor(new CnnToFeedForwardPreProcessor(h, w, channels),
-                new FeedForwardToCnnPreProcessor(channels, h * w, 1));
-        InputPreProcessor after = new ComposableInputPreProcessor(new CnnToFeedForwardPreProcessor(fields, h * w, 1),
-                new FeedForwardToCnnPreProcessor(h, w, fields));
-        return new Reshapes(pooling, before, after);
     }
 
     private static InputPreProcessor compose(InputPreProcessor first, InputPreProcessor second) {

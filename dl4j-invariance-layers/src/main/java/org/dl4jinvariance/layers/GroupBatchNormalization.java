@@ -16,6 +16,8 @@ import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.dl4jinvariance.field.EquivariantLayer;
 import org.dl4jinvariance.field.FieldType;
+import org.dl4jinvariance.group.FiniteGroup;
+import java.util.Optional;
 import org.dl4jinvariance.group.Groups;
 import org.dl4jinvariance.group.PlanarGroup;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -37,7 +39,7 @@ import org.nd4j.shade.jackson.annotation.JsonIgnore;
  * [B, C·|G|]; {@code nIn = nOut} counts fields. Like DL4J's BatchNormalization it applies no
  * activation (put an ActivationLayer after it).
  */
-public class GroupBatchNormalization extends FeedForwardLayer implements EquivariantLayer {
+public class GroupBatchNormalization extends FeedForwardLayer implements EquivariantLayer, ExportsToPlain {
 
     private String groupName;
     private double eps = 1e-5;
@@ -87,6 +89,52 @@ public class GroupBatchNormalization extends FeedForwardLayer implements Equivar
     @Override
     public FieldType outputField() {
         return FieldType.regular(getGroup(), (int) nOut);
+    }
+
+    /** regular(G, fields): the same fields as the output; null until the field count is known. */
+    @Override
+    public FieldType inputField() {
+        return nOut > 0 ? FieldType.regular(getGroup(), (int) nOut) : null;
+    }
+
+    @Override
+    public Optional<FiniteGroup> group() {
+        return Optional.of(getGroup());
+    }
+
+    /** E.g. {@code C4 gbn 16}. */
+    @Override
+    public String summary() {
+        return groupName + " gbn " + nOut;
+    }
+
+    /**
+     * A {@code BatchNormalization} over C·|G| channels with every field's γ, β, running mean and
+     * variance repeated |G| times (equal in inference mode).
+     */
+    @Override
+    public PlainEquivalent toPlain(org.deeplearning4j.nn.api.Layer runtime) {
+        int order = getGroup().order();
+        long channels = nOut * order;
+        org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder b =
+                new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().nIn(channels).nOut(channels)
+                        .eps(eps).decay(decay).useLogStd(false).updater(getIUpdater());
+        if (getLayerName() != null) {
+            b.name(getLayerName());
+        }
+        // Our parameter keys are BatchNormalizationParamInitializer's (gamma, beta, mean, var).
+        Map<String, INDArray> params = new java.util.LinkedHashMap<>();
+        for (String key : List.of(GroupBatchNormalizationParamInitializer.GAMMA, GroupBatchNormalizationParamInitializer.BETA,
+                GroupBatchNormalizationParamInitializer.GLOBAL_MEAN, GroupBatchNormalizationParamInitializer.GLOBAL_VAR)) {
+            params.put(key, repeat(runtime.getParam(key), order));
+        }
+        return PlainEquivalent.of(b.build(), params);
+    }
+
+    /** v[f] → [v[0] ×|G|, v[1] ×|G|, …] as a row vector [1, C·|G|]. */
+    private static INDArray repeat(INDArray perField, int order) {
+        long fields = perField.length();
+        return perField.reshape(fields, 1).repeat(1, order).reshape('c', 1, fields * order);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.dl4jinvariance.layers;
 
+import org.dl4jinvariance.field.FieldType;
+
 /**
  * Group convolution G → G: {@code nIn} regular fields ({@code nIn·|G|} channels) →
  * {@code nOut} regular fields. With base filters ψ[f, c, h] (one k×k filter per output field,
@@ -30,6 +32,17 @@ public class GroupConvolution extends AbstractGroupConvolution {
     /** Same as {@code new GroupConvolution.Builder()}. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    @Override
+    String kindName() {
+        return "gconv";
+    }
+
+    /** regular(G, nIn): nIn fields of |G| channels; null until nIn is known. */
+    @Override
+    public FieldType inputField() {
+        return nIn > 0 ? FieldType.regular(getGroup(), (int) nIn) : null;
     }
 
     @Override

@@ -15,6 +15,14 @@ import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.dl4jinvariance.field.EquivariantLayer;
 import org.dl4jinvariance.field.FieldType;
+import org.dl4jinvariance.group.FiniteGroup;
+import java.util.Optional;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.ComposableInputPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.dl4jinvariance.group.Groups;
 import org.dl4jinvariance.group.PlanarGroup;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -32,7 +40,7 @@ import org.nd4j.shade.jackson.annotation.JsonIgnore;
  * feed-forward input [B, C·|G|] (after global pooling) → [B, C], invariant
  * ({@code FieldType.trivial()}).
  */
-public class GroupPooling extends NoParamLayer implements EquivariantLayer {
+public class GroupPooling extends NoParamLayer implements EquivariantLayer, ExportsToPlain {
 
     /** The reduction over the group axis. */
     public enum Mode {
@@ -87,6 +95,59 @@ public class GroupPooling extends NoParamLayer implements EquivariantLayer {
     @Override
     public FieldType outputField() {
         return flatInput ? FieldType.trivial() : FieldType.spatial(getGroup());
+    }
+
+    /** regular(G, nIn); null until the number of fields is known. */
+    @Override
+    public FieldType inputField() {
+        return nIn > 0 ? FieldType.regular(getGroup(), (int) nIn) : null;
+    }
+
+    @Override
+    public Optional<FiniteGroup> group() {
+        return Optional.of(getGroup());
+    }
+
+    /** E.g. {@code gpool max}. */
+    @Override
+    public String summary() {
+        return "gpool " + mode.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * A {@code SubsamplingLayer} with kernel [|G|, 1] and stride [|G|, 1] (max or average) on the
+     * input reshaped from [B, C·|G|, H, W] to [B, 1, C·|G|, H·W], reshaped back to [B, C, H, W]
+     * after it (flat inputs [B, C·|G|] likewise through [B, 1, C·|G|, 1]).
+     */
+    @Override
+    public PlainEquivalent toPlain(org.deeplearning4j.nn.api.Layer runtime) {
+        int order = getGroup().order();
+        if (nIn < 1) {
+            throw new IllegalArgumentException("GroupPooling '" + getLayerName()
+                    + "' cannot be exported: its input size is unknown; build the configuration with setInputType(...)");
+        }
+        long channels = nIn * order;
+        SubsamplingLayer.Builder b = new SubsamplingLayer.Builder(mode == Mode.MAX ? PoolingType.MAX : PoolingType.AVG,
+                new int[] {order, 1}, new int[] {order, 1}, new int[] {0, 0}).convolutionMode(ConvolutionMode.Truncate);
+        if (getLayerName() != null) {
+            b.name(getLayerName());
+        }
+        SubsamplingLayer pooling = b.build();
+        if (flatInput) {
+            return new PlainEquivalent(pooling, Map.of(), new FeedForwardToCnnPreProcessor(channels, 1, 1),
+                    new CnnToFeedForwardPreProcessor(nIn, 1, 1));
+        }
+        long h = inputHeight;
+        long w = inputWidth;
+        if (h < 1 || w < 1) {
+            throw new IllegalArgumentException("GroupPooling '" + getLayerName()
+                    + "' cannot be exported: its input height/width are unknown; build the configuration with setInputType(...)");
+        }
+        InputPreProcessor before = new ComposableInputPreProcessor(new CnnToFeedForwardPreProcessor(h, w, channels),
+                new FeedForwardToCnnPreProcessor(channels, h * w, 1));
+        InputPreProcessor after = new ComposableInputPreProcessor(new CnnToFeedForwardPreProcessor(nIn, h * w, 1),
+                new FeedForwardToCnnPreProcessor(h, w, nIn));
+        return new PlainEquivalent(pooling, Map.of(), before, after);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.dl4jinvariance.layers;
 
+import org.dl4jinvariance.field.FieldType;
+
 /**
  * Lifting convolution Z² → G: plain input channels → {@code nOut} regular fields
  * ({@code nOut·|G|} channels). Output channel f·|G| + g correlates the input with the base filter
@@ -29,6 +31,17 @@ public class LiftingConvolution extends AbstractGroupConvolution {
     /** Same as {@code new LiftingConvolution.Builder()}. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    @Override
+    String kindName() {
+        return "lift";
+    }
+
+    /** spatial(G): plain images or feature maps on which G acts by moving pixels. */
+    @Override
+    public FieldType inputField() {
+        return FieldType.spatial(getGroup());
     }
 
     @Override
