@@ -29,7 +29,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@link ModelProbe} for a single-input {@link ComputationGraph}: the topological inference loop
+ * {@link ModelProbe} for a {@link ComputationGraph} with one or several inputs: the topological inference loop
  * of {@code outputOfLayersDetached}, with its pool of activation workspaces that close once every
  * consumer of a vertex has run.
  */
@@ -41,10 +41,6 @@ final class GraphProbe extends ModelProbe {
     GraphProbe(ComputationGraph graph) {
         if (graph.getVertices() == null) {
             graph.init();
-        }
-        if (graph.getNumInputArrays() != 1) {
-            throw new IllegalArgumentException("ModelProbe supports graphs with one input, got "
-                    + graph.getNumInputArrays() + " inputs " + graph.getConfiguration().getNetworkInputs());
         }
         this.graph = graph;
     }
@@ -133,7 +129,13 @@ final class GraphProbe extends ModelProbe {
     }
 
     @Override
-    void runForward(INDArray input, INDArray featuresMask, List<String> keys, ActivationVisitor visitor) {
+    void runForward(INDArray[] inputs, INDArray[] featuresMasks, List<String> keys, ActivationVisitor visitor) {
+        if (inputs.length != graph.getNumInputArrays()) {
+            throw new IllegalArgumentException("This ComputationGraph has " + graph.getNumInputArrays() + " inputs "
+                    + graph.getConfiguration().getNetworkInputs() + ", got " + inputs.length + " input arrays");
+        }
+        INDArray input = inputs[0];
+        boolean masked = featuresMasks != null && Arrays.stream(featuresMasks).anyMatch(m -> m != null);
         GraphVertex[] vertices = graph.getVertices();
         int[] order = graph.topologicalSortOrder();
         boolean[] wanted = new boolean[vertices.length];
@@ -156,13 +158,13 @@ final class GraphProbe extends ModelProbe {
         try {
             savedLayers.setMiniBatch(layers, (int) input.size(0));
             // Layer vertices read the mini-batch size for their preprocessors from the graph's input.
-            graph.setInputs(input);
-            if (featuresMask != null) {
-                graph.setLayerMaskArrays(new INDArray[] {featuresMask}, null);
+            graph.setInputs(inputs);
+            if (masked) {
+                graph.setLayerMaskArrays(featuresMasks, null);
             }
-            loop(input, order, wanted, stop, visitor, featuresMask == null);
+            loop(inputs, order, wanted, stop, visitor, !masked);
         } finally {
-            if (featuresMask != null) {
+            if (masked) {
                 if (savedInputMasks != null || savedLabelMasks != null) {
                     graph.setLayerMaskArrays(savedInputMasks, savedLabelMasks);
                 } else {
@@ -184,7 +186,7 @@ final class GraphProbe extends ModelProbe {
         }
     }
 
-    private void loop(INDArray input, int[] order, boolean[] wanted, int stop, ActivationVisitor visitor, boolean unmasked) {
+    private void loop(INDArray[] inputs, int[] order, boolean[] wanted, int stop, ActivationVisitor visitor, boolean unmasked) {
         GraphVertex[] vertices = graph.getVertices();
         ComputationGraphConfiguration conf = graph.getConfiguration();
         // For each vertex, the step after which every consumer has read its output.
@@ -230,8 +232,10 @@ final class GraphProbe extends ModelProbe {
                             .with(ArrayType.FF_WORKING_MEM, ProbeWorkspaces.WORKING_MEM, workingConf)
                             .with(ArrayType.RNN_FF_LOOP_WORKING_MEM, ProbeWorkspaces.RNN_LOOP, ProbeWorkspaces.rnnLoop())
                             .build();
-                    if (input.isAttached()) {
-                        mgr.setNoLeverageOverride(input.data().getParentWorkspace().getId());
+                    for (INDArray input : inputs) {
+                        if (input.isAttached()) {
+                            mgr.setNoLeverageOverride(input.data().getParentWorkspace().getId());
+                        }
                     }
                     all.add(mgr);
                 }
@@ -248,7 +252,7 @@ final class GraphProbe extends ModelProbe {
                 try (MemoryWorkspace working = mgr.notifyScopeEntered(ArrayType.FF_WORKING_MEM)) {
                     INDArray out;
                     if (current.isInputVertex()) {
-                        out = input;
+                        out = inputs[current.getVertexIndex()];
                     } else {
                         fixFormat(current, prev, mgr);
                         out = current.doForward(false, mgr);

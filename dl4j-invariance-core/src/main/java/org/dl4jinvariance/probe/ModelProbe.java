@@ -131,6 +131,24 @@ public abstract class ModelProbe {
      */
     public void forward(INDArray input, INDArray featuresMask, List<String> layers, ActivationVisitor visitor) {
         Objects.requireNonNull(input, "input");
+        forward(new INDArray[] {input}, featuresMask == null ? null : new INDArray[] {featuresMask}, layers, visitor);
+    }
+
+    /**
+     * {@link #forward(INDArray, INDArray, List, ActivationVisitor)} for a network with several
+     * inputs (a {@code ComputationGraph}): one array per network input, in the order of
+     * {@link #networkInputs()}, all with the same number of rows.
+     *
+     * @param featuresMasks one mask per input (entries may be null), or null
+     */
+    public void forward(INDArray[] inputs, INDArray[] featuresMasks, List<String> layers, ActivationVisitor visitor) {
+        Objects.requireNonNull(inputs, "inputs");
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] == null || inputs[i].size(0) != inputs[0].size(0)) {
+                throw new IllegalArgumentException("Input " + i + " is " + (inputs[i] == null ? "null"
+                        : "of shape " + describeShape(inputs[i])) + "; every input needs " + inputs[0].size(0) + " rows");
+            }
+        }
         Objects.requireNonNull(visitor, "visitor");
         if (layers == null || layers.isEmpty()) {
             throw new IllegalArgumentException("Name at least one layer to probe, got " + layers);
@@ -140,10 +158,10 @@ public abstract class ModelProbe {
             keys.add(resolve(layer));
         }
         forwardPasses.incrementAndGet();
-        runForward(input, featuresMask, keys, visitor);
+        runForward(inputs, featuresMasks, keys, visitor);
     }
 
-    abstract void runForward(INDArray input, INDArray featuresMask, List<String> keys, ActivationVisitor visitor);
+    abstract void runForward(INDArray[] inputs, INDArray[] featuresMasks, List<String> keys, ActivationVisitor visitor);
 
     /**
      * Detached copies of the requested layers' activations for {@code batch}, in one forward pass.

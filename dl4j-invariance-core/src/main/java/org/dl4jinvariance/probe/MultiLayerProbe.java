@@ -133,7 +133,12 @@ final class MultiLayerProbe extends ModelProbe {
     }
 
     @Override
-    void runForward(INDArray input, INDArray featuresMask, List<String> keys, ActivationVisitor visitor) {
+    void runForward(INDArray[] inputs, INDArray[] featuresMasks, List<String> keys, ActivationVisitor visitor) {
+        if (inputs.length != 1) {
+            throw new IllegalArgumentException("A MultiLayerNetwork has one input, got " + inputs.length + " input arrays");
+        }
+        INDArray input = inputs[0];
+        INDArray featuresMask = featuresMasks == null ? null : featuresMasks[0];
         Layer[] ls = layers();
         Set<Integer> wanted = new HashSet<>();
         int last = 0;
