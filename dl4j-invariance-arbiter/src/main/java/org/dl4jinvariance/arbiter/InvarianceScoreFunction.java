@@ -2,7 +2,6 @@ package org.dl4jinvariance.arbiter;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -19,8 +18,10 @@ import org.dl4jinvariance.group.Groups;
 import org.dl4jinvariance.metric.Distance;
 import org.dl4jinvariance.metric.InvarianceEvaluator;
 import org.dl4jinvariance.metric.InvarianceReport;
+import org.dl4jinvariance.metric.InvarianceScore;
+import org.dl4jinvariance.metric.MetricKey;
 import org.dl4jinvariance.metric.MetricKeys;
-import org.dl4jinvariance.metric.MetricValue;
+import org.dl4jinvariance.metric.PredictionInvariance;
 import org.dl4jinvariance.probe.ModelProbe;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -31,9 +32,10 @@ import org.nd4j.shade.jackson.annotation.JsonIgnore;
  * on a chosen data set, optionally weighed against accuracy and loss on the search's test data,
  * optionally with a bound the metric must meet.
  *
- * <p>With weights w_m, w_a, w_l ≥ 0 and σ = +1 for metrics where higher is better (accuracy,
- * consistency, cosine similarity ratio), −1 for the rest (deviations, prediction KL, Lie
- * derivatives):
+ * <p>The score is {@link InvarianceScore}'s, the same rule as the early-stopping
+ * {@code InvarianceScoreCalculator}. With weights w_m, w_a, w_l ≥ 0 and σ the metric key's
+ * direction ({@link MetricKey.Direction#sign()}: +1 for accuracy, consistency, cosine similarity
+ * ratio; −1 for deviations, prediction KL, Lie derivatives):
  * <pre>
  *   G = w_a · accuracy + σ · w_m · metric − w_l · loss                 (higher G = better candidate)
  *   maximize score = G      when G has a positive term (w_a &gt; 0, or σ = +1 and w_m &gt; 0)
@@ -58,11 +60,12 @@ import org.nd4j.shade.jackson.annotation.JsonIgnore;
  *
  * <p>The metric is {@link InvarianceEvaluator#evaluate} with the group's exact image action
  * ({@link ImageActions#rotation}), the distance, {@code maxExamples} and seed given here, read
- * at the given layer or else the deepest probed layer that reports it (the output layer for
- * prediction KL, consistency and accuracy, which then is the only layer probed). Accuracy is
+ * at the given layer or else the deepest probed layer with an applicable value of it (the output
+ * layer for output-only keys, {@link MetricKey#outputOnly()}, which then is the only layer probed). Accuracy is
  * DL4J's {@code Evaluation.accuracy()} and loss {@code DataSetLossCalculator} (average) on
- * {@code DataSource.testData()}. Everything here is a plain field: Arbiter's {@code JsonMapper}
- * writes and reads the function inside an {@code OptimizationConfiguration}, like its own.
+ * {@code DataSource.testData()}. Everything here is a plain field (the metric by its name):
+ * Arbiter's {@code JsonMapper} writes and reads the function inside an
+ * {@code OptimizationConfiguration}, like its own.
  * {@link #lastBreakdown()} gives the figures behind the last score computed on the calling
  * thread.
  */
@@ -70,11 +73,11 @@ public final class InvarianceScoreFunction implements ScoreFunction {
 
     private static final long serialVersionUID = 1L;
 
-    /** The score offset of a candidate that misses a bound. */
-    public static final double INFEASIBLE_OFFSET = 1e6;
+    /** The score offset of a candidate that misses a bound: {@link InvarianceScore#INFEASIBLE_OFFSET}. */
+    public static final double INFEASIBLE_OFFSET = InvarianceScore.INFEASIBLE_OFFSET;
 
     private String group = "C4";
-    private String metric = MetricKeys.PREDICTION_KL;
+    private String metric = PredictionInvariance.KEY.name();
     private String layer;
     private Distance distance = Distance.COSINE;
     private ScoreData data = ScoreData.testData();
@@ -97,21 +100,42 @@ public final class InvarianceScoreFunction implements ScoreFunction {
         return new Builder();
     }
 
-    /** True when a higher value of {@code metric} means a better (more invariant or accurate) model. */
+    /**
+     * True when a higher value of {@code metric} means a better (more invariant or accurate) model.
+     *
+     * @throws IllegalArgumentException for a name that is no known key
+     * @deprecated the key knows its direction: {@code MetricKey.of(metric).higherIsBetter()}
+     */
+    @Deprecated
     public static boolean higherIsBetter(String metric) {
-        return metric.startsWith(MetricKeys.ACCURACY) || metric.equals(MetricKeys.CONSISTENCY)
-                || metric.equals(MetricKeys.COSINE_SIMILARITY_RATIO);
+        return MetricKey.of(metric).higherIsBetter();
     }
 
-    /** True for metrics the evaluator reports only at the output layer. */
-    static boolean outputOnly(String metric) {
-        return metric.startsWith(MetricKeys.ACCURACY) || metric.equals(MetricKeys.CONSISTENCY)
-                || metric.equals(MetricKeys.PREDICTION_KL);
+    /** The scoring rule these fields describe, reading the metric at {@code layerKey} (null: the deepest with a value). */
+    private InvarianceScore scoring(String layerKey) {
+        InvarianceScore.Builder b = InvarianceScore.builder().metric(metric).metricWeight(metricWeight)
+                .accuracyWeight(accuracyWeight).lossWeight(lossWeight);
+        if (layerKey != null) {
+            b.layer(layerKey);
+        }
+        if (maxMetric != null) {
+            b.requireMetricAtMost(maxMetric);
+        }
+        if (minMetric != null) {
+            b.requireMetricAtLeast(minMetric);
+        }
+        return b.build();
     }
 
+    /** The metric key scored. */
+    public MetricKey metricKey() {
+        return MetricKey.of(metric);
+    }
+
+    /** False when the score is maximized: accuracy is weighed in, or the metric is higher-is-better (see the class comment). */
     @Override
     public boolean minimize() {
-        return !(accuracyWeight > 0 || (metricWeight > 0 && higherIsBetter(metric)));
+        return scoring(layer).minimize();
     }
 
     @Override
@@ -145,25 +169,19 @@ public final class InvarianceScoreFunction implements ScoreFunction {
                     + "models, got " + (model == null ? "null" : model.getClass().getName()));
         }
         Model m = (Model) model;
-        double value = Double.NaN;
-        String at = null;
+        InvarianceScore rule = scoring(layer);
+        String wanted = null;
         InvarianceReport report = null;
-        if (metricWeight > 0 || maxMetric != null || minMetric != null) {
+        if (rule.readsMetric()) {
             ModelProbe probe = ModelProbe.of(m);
-            String wanted = layer != null ? probe.resolve(layer) : outputOnly(metric) ? probe.outputLayer() : null;
+            // An output-only key needs the output layer alone: probe nothing else.
+            wanted = layer != null ? probe.resolve(layer) : rule.metric().outputOnly() ? probe.outputLayer() : null;
             InvarianceEvaluator.Builder eb = InvarianceEvaluator.builder().inputAction(inputAction())
                     .distance(distance).maxExamples(maxExamples).seed(seed);
             if (wanted != null) {
                 eb.layers(wanted);
             }
             report = eb.build().evaluate(m, data.iterator(testData));
-            at = wanted != null ? wanted : deepestWith(report);
-            MetricValue v = report.get(at, metric);
-            if (!v.isApplicable()) {
-                throw new IllegalArgumentException("Metric '" + metric + "' does not apply at layer '" + at + "': "
-                        + v.notApplicable());
-            }
-            value = v.mean();
         }
         double accuracy = Double.NaN;
         if (accuracyWeight > 0) {
@@ -178,42 +196,10 @@ public final class InvarianceScoreFunction implements ScoreFunction {
             it.reset();
             loss = new DataSetLossCalculator(it, true).calculateScore(m);
         }
-        double goodness = (accuracyWeight > 0 ? accuracyWeight * accuracy : 0)
-                + (metricWeight > 0 ? (higherIsBetter(metric) ? 1 : -1) * metricWeight * value : 0)
-                - (lossWeight > 0 ? lossWeight * loss : 0);
-        double violation = violation(value);
-        boolean feasible = violation == 0;
-        double score;
-        if (minimize()) {
-            score = feasible ? -goodness : INFEASIBLE_OFFSET + violation;
-        } else {
-            score = feasible ? goodness : -(INFEASIBLE_OFFSET + violation);
-        }
-        ScoreBreakdown b = new ScoreBreakdown(score, feasible, metric, at, value, accuracy, loss, report);
+        InvarianceScore.Result r = scoring(wanted).score(report, accuracy, loss);
+        ScoreBreakdown b = new ScoreBreakdown(r.score(), r.feasible(), metric, r.layer(), r.metric(), accuracy, loss, report);
         lastHolder().set(b);
         return b;
-    }
-
-    /** How far {@code value} lies outside [minMetric, maxMetric]; 0 inside (or without bounds). */
-    private double violation(double value) {
-        if (maxMetric != null && !(value <= maxMetric)) {
-            return Double.isNaN(value) ? Double.MAX_VALUE / 4 : value - maxMetric;
-        }
-        if (minMetric != null && !(value >= minMetric)) {
-            return Double.isNaN(value) ? Double.MAX_VALUE / 4 : minMetric - value;
-        }
-        return 0;
-    }
-
-    private String deepestWith(InvarianceReport report) {
-        List<String> layers = report.layers();
-        for (int i = layers.size() - 1; i >= 0; i--) {
-            if (report.has(layers.get(i), metric)) {
-                return layers.get(i);
-            }
-        }
-        throw new IllegalArgumentException("No layer reports metric '" + metric + "'; metrics in the report: "
-                + report.metrics());
     }
 
     /** The exact image action of the group. */
@@ -278,36 +264,17 @@ public final class InvarianceScoreFunction implements ScoreFunction {
     @Override
     public String toString() {
         String m = metric + (layer == null ? "" : "@" + layer) + " on " + data + " under " + group;
-        StringBuilder terms = new StringBuilder();
-        boolean min = minimize();
-        double sign = min ? -1 : 1;
-        if (accuracyWeight > 0) {
-            terms.append(term(sign * accuracyWeight, "accuracy", terms.length() == 0));
-        }
-        if (metricWeight > 0) {
-            terms.append(term(sign * (higherIsBetter(metric) ? 1 : -1) * metricWeight, m, terms.length() == 0));
-        }
-        if (lossWeight > 0) {
-            terms.append(term(-sign * lossWeight, "loss", terms.length() == 0));
-        }
-        String bounds = (maxMetric == null ? "" : ", " + metric + " <= " + maxMetric)
-                + (minMetric == null ? "" : ", " + metric + " >= " + minMetric);
-        return "InvarianceScoreFunction(" + (min ? "minimize " : "maximize ") + terms + bounds + ")";
+        return "InvarianceScoreFunction(" + scoring(layer).describe(m) + ")";
     }
 
-    private static String term(double w, String what, boolean first) {
-        String sign = w < 0 ? (first ? "-" : " - ") : (first ? "" : " + ");
-        double a = Math.abs(w);
-        return sign + (a == 1 ? "" : String.format(Locale.ROOT, "%s·", trim(a))) + what;
-    }
-
-    private static String trim(double d) {
-        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
-    }
-
-    /** Builder; every setting has a default: C4, prediction KL, the search's test data, weight 1 on the metric. */
+    /**
+     * Builder; every setting has a default: C4, prediction KL, the search's test data, weight 1 on
+     * the metric. The metric, layer, weights and bounds are {@link InvarianceScore.Builder}'s
+     * settings and checked there.
+     */
     public static final class Builder {
         private final InvarianceScoreFunction f = new InvarianceScoreFunction();
+        private final InvarianceScore.Builder score = InvarianceScore.builder().metric(PredictionInvariance.KEY);
 
         private Builder() {
         }
@@ -322,21 +289,27 @@ public final class InvarianceScoreFunction implements ScoreFunction {
             return group(Objects.requireNonNull(group, "group").name());
         }
 
-        /** The metric key, e.g. {@code MetricKeys.PREDICTION_KL} or {@code MetricKeys.INVARIANCE_NORMALIZED}. */
+        /**
+         * The metric key by name, e.g. {@code MetricKeys.PREDICTION_KL} or {@code MetricKeys.INVARIANCE_NORMALIZED}.
+         *
+         * @throws IllegalArgumentException for a name that is no known key, listing the known ones
+         */
         public Builder metric(String key) {
-            if (key == null || key.isBlank()) {
-                throw new IllegalArgumentException("metric needs a metric key such as 'predictionKL', got '" + key + "'");
-            }
-            f.metric = key;
+            score.metric(key);
             return this;
         }
 
-        /** The layer (name, key or index); default: the deepest layer reporting the metric. */
+        /**
+         * The metric key, e.g. {@code PredictionInvariance.KEY}; one of the evaluator's default
+         * metrics, stored by its name.
+         */
+        public Builder metric(MetricKey key) {
+            return metric(Objects.requireNonNull(key, "metric key").name());
+        }
+
+        /** The layer (name, key or index); default: the deepest layer with an applicable value of the metric. */
         public Builder layer(String layer) {
-            if (layer == null || layer.isBlank()) {
-                throw new IllegalArgumentException("layer needs a layer name or index, got '" + layer + "'");
-            }
-            f.layer = layer;
+            score.layer(layer);
             return this;
         }
 
@@ -369,71 +342,50 @@ public final class InvarianceScoreFunction implements ScoreFunction {
 
         /** w_m (default 1). */
         public Builder metricWeight(double w) {
-            f.metricWeight = weight("metricWeight", w);
+            score.metricWeight(w);
             return this;
         }
 
         /** w_a (default 0). */
         public Builder accuracyWeight(double w) {
-            f.accuracyWeight = weight("accuracyWeight", w);
+            score.accuracyWeight(w);
             return this;
         }
 
         /** w_l (default 0). */
         public Builder lossWeight(double w) {
-            f.lossWeight = weight("lossWeight", w);
+            score.lossWeight(w);
             return this;
         }
 
         /** Candidates whose metric exceeds {@code bound} rank below all others. */
         public Builder requireMetricAtMost(double bound) {
-            f.maxMetric = finite("requireMetricAtMost", bound);
+            score.requireMetricAtMost(bound);
             return this;
         }
 
         /** Candidates whose metric is below {@code bound} rank below all others. */
         public Builder requireMetricAtLeast(double bound) {
-            f.minMetric = finite("requireMetricAtLeast", bound);
+            score.requireMetricAtLeast(bound);
             return this;
-        }
-
-        private static double weight(String what, double w) {
-            if (!(w >= 0) || Double.isInfinite(w)) {
-                throw new IllegalArgumentException(what + " must be a finite number >= 0, got " + w);
-            }
-            return w;
-        }
-
-        private static double finite(String what, double v) {
-            if (!Double.isFinite(v)) {
-                throw new IllegalArgumentException(what + " needs a finite bound, got " + v);
-            }
-            return v;
         }
 
         /** @throws IllegalArgumentException when every weight is 0, or the bounds exclude each other */
         public InvarianceScoreFunction build() {
-            if (f.metricWeight == 0 && f.accuracyWeight == 0 && f.lossWeight == 0) {
-                throw new IllegalArgumentException("At least one of metricWeight, accuracyWeight, lossWeight must be > 0, "
-                        + "got all 0");
-            }
-            if (f.maxMetric != null && f.minMetric != null && f.minMetric > f.maxMetric) {
-                throw new IllegalArgumentException("requireMetricAtLeast(" + f.minMetric + ") exceeds requireMetricAtMost("
-                        + f.maxMetric + "); no value can meet both");
-            }
+            InvarianceScore s = score.build();
             InvarianceScoreFunction copy = new InvarianceScoreFunction();
             copy.group = f.group;
-            copy.metric = f.metric;
-            copy.layer = f.layer;
+            copy.metric = s.metric().name();
+            copy.layer = s.layer().orElse(null);
             copy.distance = f.distance;
             copy.data = f.data;
             copy.maxExamples = f.maxExamples;
             copy.seed = f.seed;
-            copy.metricWeight = f.metricWeight;
-            copy.accuracyWeight = f.accuracyWeight;
-            copy.lossWeight = f.lossWeight;
-            copy.maxMetric = f.maxMetric;
-            copy.minMetric = f.minMetric;
+            copy.metricWeight = s.metricWeight();
+            copy.accuracyWeight = s.accuracyWeight();
+            copy.lossWeight = s.lossWeight();
+            copy.maxMetric = s.metricAtMost().isPresent() ? s.metricAtMost().getAsDouble() : null;
+            copy.minMetric = s.metricAtLeast().isPresent() ? s.metricAtLeast().getAsDouble() : null;
             return copy;
         }
     }

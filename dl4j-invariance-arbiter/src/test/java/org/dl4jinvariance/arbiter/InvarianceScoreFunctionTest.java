@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Properties;
 import org.deeplearning4j.arbiter.optimize.api.score.ScoreFunction;
 import org.deeplearning4j.arbiter.optimize.api.termination.MaxCandidatesCondition;
@@ -21,9 +22,14 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jinvariance.action.ImageActions;
 import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.earlystopping.InvarianceScoreCalculator;
+import org.dl4jinvariance.metric.InvarianceDeviation;
 import org.dl4jinvariance.metric.InvarianceEvaluator;
 import org.dl4jinvariance.metric.InvarianceReport;
+import org.dl4jinvariance.metric.MetricKey;
 import org.dl4jinvariance.metric.MetricKeys;
+import org.dl4jinvariance.metric.OrbitConsistency;
+import org.dl4jinvariance.metric.PredictionInvariance;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -113,6 +119,41 @@ class InvarianceScoreFunctionTest {
         assertEquals(expected, fn.score(net, EmbeddedDataSource.class, SOURCE), 0.0);
         assertTrue(InvarianceScoreFunction.builder().metric(MetricKeys.INVARIANCE).build().minimize());
         assertFalse(InvarianceScoreFunction.builder().metric(MetricKeys.COSINE_SIMILARITY_RATIO).build().minimize());
+        assertFalse(InvarianceScoreFunction.builder().metric(MetricKeys.accuracyOf("rot90")).build().minimize());
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void theDeprecatedHigherIsBetterAsksTheKey() {
+        for (String name : List.of(MetricKeys.ACCURACY, MetricKeys.accuracyOf("rot90"), MetricKeys.CONSISTENCY,
+                MetricKeys.COSINE_SIMILARITY_RATIO, MetricKeys.INVARIANCE, MetricKeys.PREDICTION_KL, MetricKeys.LIE_DERIVATIVE)) {
+            assertEquals(MetricKey.of(name).higherIsBetter(), InvarianceScoreFunction.higherIsBetter(name), name);
+        }
+        assertThrows(IllegalArgumentException.class, () -> InvarianceScoreFunction.higherIsBetter("accuracyish"));
+    }
+
+    /**
+     * The Arbiter score function and the early-stopping calculator share one scoring rule: given
+     * the same model, data, key and weights they give the same score and the same direction, the
+     * direction taken from the key (KL + loss minimized, accuracy maximized, neither told).
+     */
+    @Test
+    void bothScorersGiveTheSameScoreForTheSameKeyAndWeights() {
+        record Case(MetricKey key, double metricWeight, double lossWeight) {
+        }
+        for (Case c : List.of(new Case(PredictionInvariance.KEY, 2, 0.5), new Case(OrbitConsistency.ACCURACY_KEY, 1, 0),
+                new Case(InvarianceDeviation.NORMALIZED_KEY, 1, 0))) {
+            InvarianceScoreFunction fn = InvarianceScoreFunction.builder().group("C4").metric(c.key()).maxExamples(200)
+                    .seed(SEED).metricWeight(c.metricWeight()).lossWeight(c.lossWeight()).build();
+            InvarianceScoreCalculator calc = InvarianceScoreCalculator.builder()
+                    .inputAction(ImageActions.rotation(Groups.c4())).maxExamples(200).seed(SEED).data(testIterator())
+                    .metric(c.key()).metricWeight(c.metricWeight()).lossWeight(c.lossWeight()).build();
+            assertEquals(!c.key().higherIsBetter(), fn.minimize(), c.toString());
+            assertEquals(fn.minimize(), calc.minimizeScore(), c.toString());
+            double score = fn.score(net, EmbeddedDataSource.class, SOURCE);
+            assertEquals(score, calc.calculateScore(net), 1e-12, c.toString());
+            assertEquals(fn.lastBreakdown().metricValue(), calc.lastMetric(), 0.0, c.toString());
+        }
     }
 
     @Test
@@ -175,9 +216,9 @@ class InvarianceScoreFunctionTest {
                 () -> ScoreData.embedded("mnist", 9_990, 20));
         assertTrue(range.getMessage().contains("9990"), range.getMessage());
         IllegalArgumentException notThere = assertThrows(IllegalArgumentException.class,
-                () -> InvarianceScoreFunction.builder().metric("noSuchMetric").layer("dense").maxExamples(20).build()
-                        .score(net, EmbeddedDataSource.class, SOURCE));
-        assertTrue(notThere.getMessage().contains("noSuchMetric"), notThere.getMessage());
+                () -> InvarianceScoreFunction.builder().metric("noSuchMetric"));
+        assertTrue(notThere.getMessage().contains("'noSuchMetric'") && notThere.getMessage().contains(MetricKeys.CONSISTENCY),
+                "rejected when set, naming it and the known keys: " + notThere.getMessage());
         IllegalArgumentException model = assertThrows(IllegalArgumentException.class,
                 () -> InvarianceScoreFunction.builder().build().breakdown("not a model", testIterator()));
         assertTrue(model.getMessage().contains("java.lang.String"), model.getMessage());

@@ -11,18 +11,23 @@ import java.util.Set;
  * </pre>
  * the mean cosine similarity of orbit members to their centroid divided by that of sets S of
  * |G| distinct untransformed inputs to theirs. 1 = the orbit is as spread as unrelated inputs;
- * larger = more invariant (1/mean distinct similarity at most).
+ * larger = more invariant (1/mean distinct similarity at most), so {@link #KEY} is
+ * higher-is-better, unlike the deviations.
  */
 public final class CosineSimilarityRatio implements OrbitMetric {
 
+    /** {@link MetricKeys#COSINE_SIMILARITY_RATIO}: higher is better (more invariant), every layer. */
+    public static final MetricKey KEY = new MetricKey(MetricKeys.COSINE_SIMILARITY_RATIO,
+            MetricKey.Direction.HIGHER_IS_BETTER, MetricKey.Scope.EVERY_LAYER);
+
     @Override
     public String describe() {
-        return MetricKeys.COSINE_SIMILARITY_RATIO;
+        return KEY.name();
     }
 
     @Override
-    public List<String> keys(ProbedLayer layer) {
-        return List.of(MetricKeys.COSINE_SIMILARITY_RATIO);
+    public List<MetricKey> metricKeys(ProbedLayer layer) {
+        return List.of(KEY);
     }
 
     @Override
@@ -43,6 +48,6 @@ public final class CosineSimilarityRatio implements OrbitMetric {
             final int set = s;
             reference[s] = Centroids.meanCosineSimilarity((j, k) -> o.baselineInner(set, j, k), n);
         }
-        return new MetricSamples().putRatio(MetricKeys.COSINE_SIMILARITY_RATIO, values, reference);
+        return new MetricSamples().putRatio(KEY, values, reference);
     }
 }

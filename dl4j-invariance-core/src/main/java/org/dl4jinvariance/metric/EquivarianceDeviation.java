@@ -12,11 +12,17 @@ import java.util.Set;
  * where ρ is the layer's {@link org.dl4jinvariance.field.FieldType}: declared by layers that
  * implement {@link org.dl4jinvariance.field.EquivariantLayer}, {@code spatial(G)} for plain
  * convolution/pooling/batch-norm feature maps under image rotations, or given per layer by the
- * user. Reported as the mean over x ({@link MetricKeys#EQUIVARIANCE}) and normalized by the
+ * user. Reported as the mean over x ({@link #KEY}) and normalized by the
  * same formula on sets of |G| distinct inputs, member g in the place of g·x and member e in the
- * place of x ({@link MetricKeys#EQUIVARIANCE_NORMALIZED}). Not applicable where ρ is unknown.
+ * place of x ({@link #NORMALIZED_KEY}). Not applicable where ρ is unknown.
  */
 public final class EquivarianceDeviation implements OrbitMetric {
+
+    /** {@link MetricKeys#EQUIVARIANCE}: lower is better, every layer (not applicable where ρ is unknown). */
+    public static final MetricKey KEY = new MetricKey(MetricKeys.EQUIVARIANCE, MetricKey.Direction.LOWER_IS_BETTER,
+            MetricKey.Scope.EVERY_LAYER);
+    /** {@link MetricKeys#EQUIVARIANCE_NORMALIZED}: lower is better (0 = equivariant), every layer. */
+    public static final MetricKey NORMALIZED_KEY = KEY.normalized();
 
     private final Distance distance;
 
@@ -33,12 +39,12 @@ public final class EquivarianceDeviation implements OrbitMetric {
 
     @Override
     public String describe() {
-        return MetricKeys.EQUIVARIANCE + "(" + distance + ")";
+        return KEY.name() + "(" + distance + ")";
     }
 
     @Override
-    public List<String> keys(ProbedLayer layer) {
-        return List.of(MetricKeys.EQUIVARIANCE, MetricKeys.EQUIVARIANCE_NORMALIZED);
+    public List<MetricKey> metricKeys(ProbedLayer layer) {
+        return List.of(KEY, NORMALIZED_KEY);
     }
 
     @Override
@@ -58,8 +64,7 @@ public final class EquivarianceDeviation implements OrbitMetric {
     public MetricSamples compute(OrbitActivations o) {
         if (!o.hasEquivariance()) {
             String reason = o.equivarianceReason();
-            return new MetricSamples().notApplicable(MetricKeys.EQUIVARIANCE, reason)
-                    .notApplicable(MetricKeys.EQUIVARIANCE_NORMALIZED, reason);
+            return new MetricSamples().notApplicable(KEY, reason).notApplicable(NORMALIZED_KEY, reason);
         }
         int n = o.group().order();
         double[] values = new double[o.examples()];
@@ -79,7 +84,6 @@ public final class EquivarianceDeviation implements OrbitMetric {
             }
             baseline[s] = sum / n;
         }
-        return new MetricSamples().put(MetricKeys.EQUIVARIANCE, values)
-                .putRatio(MetricKeys.EQUIVARIANCE_NORMALIZED, values, baseline);
+        return new MetricSamples().put(KEY, values).putRatio(NORMALIZED_KEY, values, baseline);
     }
 }

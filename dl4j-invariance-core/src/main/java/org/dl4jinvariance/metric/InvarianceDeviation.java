@@ -9,13 +9,19 @@ import java.util.Set;
  * <pre>
  *   invariance(x) = (1/|G|) Σ_g m(f(g·x), c(x)),   c(x) = (1/|G|) Σ_h f(h·x)
  * </pre>
- * reported as the mean over examples x ({@link MetricKeys#INVARIANCE}), and normalized by the
+ * reported as the mean over examples x ({@link #KEY}), and normalized by the
  * same formula on sets of |G| distinct untransformed inputs in place of an orbit
- * ({@link MetricKeys#INVARIANCE_NORMALIZED}: 0 = invariant, ≈ 1 = the orbit is as spread as
+ * ({@link #NORMALIZED_KEY}: 0 = invariant, ≈ 1 = the orbit is as spread as
  * unrelated inputs). With {@link Distance#KL} the features are class probabilities, so KL
  * applies at the output layer only.
  */
 public final class InvarianceDeviation implements OrbitMetric {
+
+    /** {@link MetricKeys#INVARIANCE}: lower is better, every layer. */
+    public static final MetricKey KEY = new MetricKey(MetricKeys.INVARIANCE, MetricKey.Direction.LOWER_IS_BETTER,
+            MetricKey.Scope.EVERY_LAYER);
+    /** {@link MetricKeys#INVARIANCE_NORMALIZED}: lower is better (0 = invariant), every layer. */
+    public static final MetricKey NORMALIZED_KEY = KEY.normalized();
 
     private final Distance distance;
 
@@ -32,12 +38,12 @@ public final class InvarianceDeviation implements OrbitMetric {
 
     @Override
     public String describe() {
-        return MetricKeys.INVARIANCE + "(" + distance + ")";
+        return KEY.name() + "(" + distance + ")";
     }
 
     @Override
-    public List<String> keys(ProbedLayer layer) {
-        return List.of(MetricKeys.INVARIANCE, MetricKeys.INVARIANCE_NORMALIZED);
+    public List<MetricKey> metricKeys(ProbedLayer layer) {
+        return List.of(KEY, NORMALIZED_KEY);
     }
 
     @Override
@@ -69,8 +75,7 @@ public final class InvarianceDeviation implements OrbitMetric {
                     ? Centroids.meanDistance(distance, (j, k) -> o.baselineInner(set, j, k), n)
                     : Centroids.meanDistance(distance, setProbabilities(o, set));
         }
-        return new MetricSamples().put(MetricKeys.INVARIANCE, values)
-                .putRatio(MetricKeys.INVARIANCE_NORMALIZED, values, baseline);
+        return new MetricSamples().put(KEY, values).putRatio(NORMALIZED_KEY, values, baseline);
     }
 
     static double[][] orbitProbabilities(OrbitActivations o, int b) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -77,6 +78,31 @@ public final class InvarianceReport {
             throw new IllegalArgumentException("No metric '" + metric + "' at layer '" + layer + "'; metrics: " + m.keySet());
         }
         return v;
+    }
+
+    /** {@link #get(String, String)} by a typed key. */
+    public MetricValue get(String layer, MetricKey key) {
+        return get(layer, key.name());
+    }
+
+    /**
+     * The deepest layer that has a value of {@code metric}: present and applicable (a
+     * {@link MetricValue#notApplicable} entry does not count). Empty when no layer has one.
+     */
+    public Optional<String> deepestLayerWith(String metric) {
+        List<String> layers = layers();
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            MetricValue v = values.get(layers.get(i)).get(metric);
+            if (v != null && v.isApplicable()) {
+                return Optional.of(layers.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@link #deepestLayerWith(String)} by a typed key. */
+    public Optional<String> deepestLayerWith(MetricKey key) {
+        return deepestLayerWith(key.name());
     }
 
     /** True when the report holds {@code metric} at {@code layer}. */

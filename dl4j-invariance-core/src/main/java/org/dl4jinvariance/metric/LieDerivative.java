@@ -17,36 +17,55 @@ import org.dl4jinvariance.action.ImageActions;
  */
 public final class LieDerivative implements OrbitMetric {
 
+    /** {@link MetricKeys#LIE_DERIVATIVE} ({@link #rotation}): lower is better (0 = locally invariant), every layer. */
+    public static final MetricKey ROTATION_KEY = lieKey(MetricKeys.LIE_DERIVATIVE);
+    /** {@link MetricKeys#LIE_DERIVATIVE_TRANSLATION} ({@link #translation}): like {@link #ROTATION_KEY}. */
+    public static final MetricKey TRANSLATION_KEY = lieKey(MetricKeys.LIE_DERIVATIVE_TRANSLATION);
+
     private final Perturbation perturbation;
-    private final String key;
+    private final MetricKey key;
 
     /** Along {@code action} with step ε, reported under {@code key}. */
-    public LieDerivative(ContinuousAction action, double epsilon, String key) {
-        if (key == null || key.isBlank()) {
-            throw new IllegalArgumentException("LieDerivative needs a report key, got '" + key + "'");
+    public LieDerivative(ContinuousAction action, double epsilon, MetricKey key) {
+        if (key == null) {
+            throw new IllegalArgumentException("LieDerivative needs a report key, got null");
         }
         this.perturbation = new Perturbation(action, epsilon);
         this.key = key;
     }
 
-    /** Along continuous rotation, ε in degrees; key {@link MetricKeys#LIE_DERIVATIVE}. */
-    public static LieDerivative rotation(double epsilonDegrees) {
-        return new LieDerivative(ImageActions.continuousRotation(), epsilonDegrees, MetricKeys.LIE_DERIVATIVE);
+    /** Along {@code action} with step ε, reported under a lower-is-better, every-layer key named {@code key}. */
+    public LieDerivative(ContinuousAction action, double epsilon, String key) {
+        this(action, epsilon, lieKey(key));
     }
 
-    /** Along translation in direction (dirX, dirY), ε in pixels; key {@link MetricKeys#LIE_DERIVATIVE_TRANSLATION}. */
+    /** Along continuous rotation, ε in degrees; key {@link #ROTATION_KEY}. */
+    public static LieDerivative rotation(double epsilonDegrees) {
+        return new LieDerivative(ImageActions.continuousRotation(), epsilonDegrees, ROTATION_KEY);
+    }
+
+    /** Along translation in direction (dirX, dirY), ε in pixels; key {@link #TRANSLATION_KEY}. */
     public static LieDerivative translation(double dirX, double dirY, double epsilonPixels) {
-        return new LieDerivative(ImageActions.continuousTranslation(dirX, dirY), epsilonPixels,
-                MetricKeys.LIE_DERIVATIVE_TRANSLATION);
+        return new LieDerivative(ImageActions.continuousTranslation(dirX, dirY), epsilonPixels, TRANSLATION_KEY);
+    }
+
+    /** A norm of a difference of features: 0 is invariant, so lower is better, at any layer. */
+    private static MetricKey lieKey(String name) {
+        return new MetricKey(name, MetricKey.Direction.LOWER_IS_BETTER, MetricKey.Scope.EVERY_LAYER);
+    }
+
+    /** The key this derivative is reported under. */
+    public MetricKey key() {
+        return key;
     }
 
     @Override
     public String describe() {
-        return key + "(" + perturbation.action().describe() + ", eps=" + perturbation.epsilon() + ")";
+        return key.name() + "(" + perturbation.action().describe() + ", eps=" + perturbation.epsilon() + ")";
     }
 
     @Override
-    public List<String> keys(ProbedLayer layer) {
+    public List<MetricKey> metricKeys(ProbedLayer layer) {
         return List.of(key);
     }
 

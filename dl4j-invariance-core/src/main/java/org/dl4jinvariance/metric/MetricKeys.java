@@ -1,9 +1,11 @@
 package org.dl4jinvariance.metric;
 
 /**
- * The metric keys of an {@link InvarianceReport}. Output-only metrics ({@link #PREDICTION_KL},
- * {@link #CONSISTENCY}, {@link #ACCURACY}, {@link #accuracyOf(String)}) appear under the output
- * layer only.
+ * The metric keys of an {@link InvarianceReport} as strings, for the edges (JSON, CSV, CLI
+ * options, {@code report.get(layer, name)}). Each name belongs to a typed {@link MetricKey} owned
+ * by its metric class, which also says which way is better and where it is reported
+ * ({@link #parse(String)}); e.g. the output-only keys are those whose
+ * {@link MetricKey#outputOnly()} is true.
  */
 public final class MetricKeys {
 
@@ -29,6 +31,15 @@ public final class MetricKeys {
     public static final String LIE_DERIVATIVE_TRANSLATION = "lieDerivative.translation";
 
     private MetricKeys() {
+    }
+
+    /**
+     * The typed key named {@code key}: {@link MetricKey#of(String)}.
+     *
+     * @throws IllegalArgumentException naming {@code key} and listing the known keys when it is none of them
+     */
+    public static MetricKey parse(String key) {
+        return MetricKey.of(key);
     }
 
     /** Accuracy on g·x for one group element, e.g. {@code accuracy[rot90]}. */

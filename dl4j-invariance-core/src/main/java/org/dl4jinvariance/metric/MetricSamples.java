@@ -20,6 +20,21 @@ public final class MetricSamples {
         return this;
     }
 
+    /** {@link #put(String, double[])} under {@code key}'s name. */
+    public MetricSamples put(MetricKey key, double[] perExample) {
+        return put(key.name(), perExample);
+    }
+
+    /** {@link #putRatio(String, double[], double[])} under {@code key}'s name. */
+    public MetricSamples putRatio(MetricKey key, double[] perExample, double[] reference) {
+        return putRatio(key.name(), perExample, reference);
+    }
+
+    /** {@link #notApplicable(String, String)} under {@code key}'s name. */
+    public MetricSamples notApplicable(MetricKey key, String reason) {
+        return notApplicable(key.name(), reason);
+    }
+
     /**
      * A ratio key: the reported value of example x is {@code perExample[x] / mean(reference)},
      * the mean taken over every chunk (0 when perExample[x] is 0).

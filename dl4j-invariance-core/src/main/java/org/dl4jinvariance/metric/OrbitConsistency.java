@@ -12,31 +12,42 @@ import java.util.Set;
  *   accuracy(x)      = (1/|G|) Σ_g [argmax p(g·x) = y(x)]
  *   accuracy[g](x)   = [argmax p(g·x) = y(x)]            (one key per group element)
  * </pre>
- * Needs class labels y. Keys {@link MetricKeys#CONSISTENCY}, {@link MetricKeys#ACCURACY},
- * {@link MetricKeys#accuracyOf(String)} with the group's element names.
+ * Needs class labels y. Keys {@link #CONSISTENCY_KEY}, {@link #ACCURACY_KEY},
+ * {@link #accuracyKey(String)} with the group's element names; all higher-is-better.
  */
 public final class OrbitConsistency implements OrbitMetric {
 
+    /** {@link MetricKeys#CONSISTENCY}: higher is better, output layer only (agreement with x needs no label). */
+    public static final MetricKey CONSISTENCY_KEY = new MetricKey(MetricKeys.CONSISTENCY,
+            MetricKey.Direction.HIGHER_IS_BETTER, MetricKey.Scope.OUTPUT_ONLY);
+    /** {@link MetricKeys#ACCURACY}: higher is better, output layer only, needs labels. */
+    public static final MetricKey ACCURACY_KEY = new MetricKey(MetricKeys.ACCURACY,
+            MetricKey.Direction.HIGHER_IS_BETTER, MetricKey.Scope.NEEDS_LABELS);
+
+    /** {@link MetricKeys#accuracyOf(String)}: accuracy on g·x for one element; like {@link #ACCURACY_KEY}. */
+    public static MetricKey accuracyKey(String elementName) {
+        if (elementName == null || elementName.isEmpty()) {
+            throw new IllegalArgumentException("accuracyKey needs a group element name, got '" + elementName + "'");
+        }
+        return new MetricKey(MetricKeys.accuracyOf(elementName), ACCURACY_KEY.direction(), ACCURACY_KEY.scope());
+    }
+
     @Override
     public String describe() {
-        return MetricKeys.CONSISTENCY;
+        return CONSISTENCY_KEY.name();
     }
 
-    @Override
-    public boolean reportsAt(ProbedLayer layer) {
-        return layer.isOutput();
-    }
-
+    /** True: the accuracy keys compare predictions with labels. */
     @Override
     public boolean needsLabels() {
-        return true;
+        return ACCURACY_KEY.needsLabels();
     }
 
     @Override
-    public List<String> keys(ProbedLayer layer) {
-        List<String> keys = new ArrayList<>(List.of(MetricKeys.CONSISTENCY, MetricKeys.ACCURACY));
+    public List<MetricKey> metricKeys(ProbedLayer layer) {
+        List<MetricKey> keys = new ArrayList<>(List.of(CONSISTENCY_KEY, ACCURACY_KEY));
         for (int g = 0; g < layer.group().order(); g++) {
-            keys.add(MetricKeys.accuracyOf(layer.group().elementName(g)));
+            keys.add(accuracyKey(layer.group().elementName(g)));
         }
         return keys;
     }
@@ -73,9 +84,9 @@ public final class OrbitConsistency implements OrbitMetric {
             consistency[b] = nan ? Double.NaN : agree / (double) n;
             accuracy[b] = nan ? Double.NaN : correct / (double) n;
         }
-        MetricSamples out = new MetricSamples().put(MetricKeys.CONSISTENCY, consistency).put(MetricKeys.ACCURACY, accuracy);
+        MetricSamples out = new MetricSamples().put(CONSISTENCY_KEY, consistency).put(ACCURACY_KEY, accuracy);
         for (int g = 0; g < n; g++) {
-            out.put(MetricKeys.accuracyOf(o.group().elementName(g)), perElement[g]);
+            out.put(accuracyKey(o.group().elementName(g)), perElement[g]);
         }
         return out;
     }

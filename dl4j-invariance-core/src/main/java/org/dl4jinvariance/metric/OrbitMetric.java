@@ -13,13 +13,25 @@ public interface OrbitMetric {
     /** A short name for reports, e.g. {@code invariance(COSINE)}. */
     String describe();
 
-    /** True when this metric is reported at {@code layer} at all (output-only metrics: the output layer). */
-    default boolean reportsAt(ProbedLayer layer) {
-        return true;
+    /**
+     * Every key this metric defines for layers like {@code layer} (the layer's group names the
+     * per-element keys), whatever their scope; those whose {@link MetricKey.Scope} excludes
+     * {@code layer} are not written there.
+     */
+    List<MetricKey> metricKeys(ProbedLayer layer);
+
+    /** The names of the keys this metric writes at {@code layer}: {@link #metricKeys} that {@link MetricKey#reportedAt} it. */
+    default List<String> keys(ProbedLayer layer) {
+        return metricKeys(layer).stream().filter(k -> k.reportedAt(layer)).map(MetricKey::name).toList();
     }
 
-    /** The report keys this metric writes at {@code layer}. */
-    List<String> keys(ProbedLayer layer);
+    /**
+     * True when this metric is reported at {@code layer} at all: when one of its keys' scopes
+     * includes the layer (output-only metrics: the output layer alone).
+     */
+    default boolean reportsAt(ProbedLayer layer) {
+        return !keys(layer).isEmpty();
+    }
 
     /**
      * Null when the metric applies at {@code layer}; otherwise why not, and every key of
@@ -37,7 +49,11 @@ public interface OrbitMetric {
         return List.of();
     }
 
-    /** True when the metric needs class labels. */
+    /**
+     * True when the metric needs class labels, i.e. when one of its keys has
+     * {@link MetricKey.Scope#NEEDS_LABELS}. (No layer is at hand where the evaluator asks, so a
+     * metric with such a key says so here.)
+     */
     default boolean needsLabels() {
         return false;
     }

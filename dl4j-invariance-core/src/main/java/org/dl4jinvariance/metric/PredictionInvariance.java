@@ -10,23 +10,22 @@ import java.util.Set;
  *   predictionKL(x) = (1/|G|) Σ_g KL(p(g·x) ‖ p̄(x)),   p̄(x) = (1/|G|) Σ_h p(h·x)
  * </pre>
  * p the class probabilities: the output itself when the output layer applies softmax, else
- * the softmax of the output. The mean over x is reported as {@link MetricKeys#PREDICTION_KL}.
+ * the softmax of the output. The mean over x is reported as {@link #KEY}.
  */
 public final class PredictionInvariance implements OrbitMetric {
 
+    /** {@link MetricKeys#PREDICTION_KL}: lower is better, output layer only. */
+    public static final MetricKey KEY = new MetricKey(MetricKeys.PREDICTION_KL, MetricKey.Direction.LOWER_IS_BETTER,
+            MetricKey.Scope.OUTPUT_ONLY);
+
     @Override
     public String describe() {
-        return MetricKeys.PREDICTION_KL;
+        return KEY.name();
     }
 
     @Override
-    public boolean reportsAt(ProbedLayer layer) {
-        return layer.isOutput();
-    }
-
-    @Override
-    public List<String> keys(ProbedLayer layer) {
-        return List.of(MetricKeys.PREDICTION_KL);
+    public List<MetricKey> metricKeys(ProbedLayer layer) {
+        return List.of(KEY);
     }
 
     @Override
@@ -40,6 +39,6 @@ public final class PredictionInvariance implements OrbitMetric {
         for (int b = 0; b < values.length; b++) {
             values[b] = Centroids.meanDistance(Distance.KL, InvarianceDeviation.orbitProbabilities(o, b));
         }
-        return new MetricSamples().put(MetricKeys.PREDICTION_KL, values);
+        return new MetricSamples().put(KEY, values);
     }
 }

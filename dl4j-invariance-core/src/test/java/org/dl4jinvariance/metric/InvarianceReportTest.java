@@ -8,7 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.dl4jinvariance.action.ImageActions;
+import org.dl4jinvariance.data.Datasets;
+import org.dl4jinvariance.group.Groups;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 
 class InvarianceReportTest {
 
@@ -45,5 +50,26 @@ class InvarianceReportTest {
         assertTrue(table.contains("conv1") && table.contains("0.2000 [") && table.contains("n/a"), table);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> report.get("nope", "invariance"));
         assertTrue(e.getMessage().contains("nope"));
+    }
+
+    /**
+     * conv1 → pool1 → conv2 → dense → output under C4: equivariance has a value at the spatial
+     * layers only, so its deepest layer is conv2, not the output where it is "not applicable";
+     * every-layer keys reach the output; a key no metric wrote has no layer.
+     */
+    @Test
+    void deepestLayerWithIsTheDeepestLayerWhereTheKeyHasAnApplicableValue() {
+        InvarianceReport r = InvarianceEvaluator.builder().inputAction(ImageActions.rotation(Groups.c4())).maxExamples(40)
+                .build().evaluate(TestNets.smallCnn(11, DataType.FLOAT), Datasets.mnist().iterator(40, 0, 40));
+        assertEquals(List.of("conv1", "pool1", "conv2", "dense", "output"), r.layers());
+        assertFalse(r.get("output", EquivarianceDeviation.KEY).isApplicable());
+
+        assertEquals(Optional.of("conv2"), r.deepestLayerWith(EquivarianceDeviation.KEY));
+        assertEquals(Optional.of("conv2"), r.deepestLayerWith(MetricKeys.EQUIVARIANCE_NORMALIZED));
+        assertEquals(Optional.of("output"), r.deepestLayerWith(InvarianceDeviation.NORMALIZED_KEY));
+        assertEquals(Optional.of("output"), r.deepestLayerWith(PredictionInvariance.KEY));
+        assertEquals(Optional.of("output"), r.deepestLayerWith(OrbitConsistency.accuracyKey("rot90")));
+        assertEquals(Optional.empty(), r.deepestLayerWith(LieDerivative.ROTATION_KEY));
+        assertEquals(r.get("dense", MetricKeys.INVARIANCE), r.get("dense", InvarianceDeviation.KEY));
     }
 }

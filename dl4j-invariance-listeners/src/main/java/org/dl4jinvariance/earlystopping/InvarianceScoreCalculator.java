@@ -1,6 +1,5 @@
 package org.dl4jinvariance.earlystopping;
 
-import java.util.List;
 import java.util.Objects;
 import org.deeplearning4j.earlystopping.scorecalc.DataSetLossCalculator;
 import org.deeplearning4j.earlystopping.scorecalc.ScoreCalculator;
@@ -8,36 +7,43 @@ import org.deeplearning4j.nn.api.Model;
 import org.dl4jinvariance.metric.EvaluatorSettings;
 import org.dl4jinvariance.metric.InvarianceEvaluator;
 import org.dl4jinvariance.metric.InvarianceReport;
-import org.dl4jinvariance.metric.MetricValue;
+import org.dl4jinvariance.metric.InvarianceScore;
+import org.dl4jinvariance.metric.MetricKey;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
- * A DL4J early-stopping {@link ScoreCalculator} on an invariance metric: the score of a model is
+ * A DL4J early-stopping {@link ScoreCalculator} on an invariance metric: one metric key at one
+ * layer, measured by an {@link InvarianceEvaluator} on the chosen data set, optionally plus DL4J's
+ * average loss on the same data ({@link DataSetLossCalculator}). The score is
+ * {@link InvarianceScore}'s, the same rule as Arbiter's {@code InvarianceScoreFunction}: with
+ * w_m = 1, w_l = 0 by default and σ = +1 for a higher-is-better key, −1 otherwise,
  *
- * <pre>  score = w_m · metric(layer, data) + w_l · loss(data)</pre>
+ * <pre>
+ *   G = σ · w_m · metric − w_l · loss
+ *   maximize score = G      when σ = +1 and w_m &gt; 0 (accuracy, consistency, cosine similarity ratio)
+ *   minimize score = −G = w_m · metric + w_l · loss                                       otherwise
+ * </pre>
  *
- * where {@code metric(layer, data)} is the mean of one metric key (e.g.
- * {@code invariance.normalized}) at one layer, measured by an {@link InvarianceEvaluator} on the
- * chosen data set, and {@code loss(data)} is DL4J's average loss on the same data
- * ({@link DataSetLossCalculator}); {@code w_m = 1}, {@code w_l = 0} by default. The score is
- * minimized unless {@link Builder#maximize()} is called (for accuracy or consistency alone).
+ * so the direction comes from the key ({@link MetricKey#direction()}): normalized invariance is
+ * minimized and accuracy maximized with no further call.
  *
  * <pre>{@code
  * EarlyStoppingConfiguration<MultiLayerNetwork> es = new EarlyStoppingConfiguration.Builder<MultiLayerNetwork>()
  *         .scoreCalculator(InvarianceScoreCalculator.builder()
  *                 .inputAction(ImageActions.rotation(Groups.c4()))
  *                 .data(Datasets.mnist().iterator(250, 8_000, 1_000))
- *                 .metric(MetricKeys.PREDICTION_KL)                 // at the output layer
+ *                 .metric(PredictionInvariance.KEY)                // at the output layer
  *                 .lossWeight(1.0)                                 // + the loss
  *                 .build())
  *         .epochTerminationConditions(new MaxEpochsTerminationCondition(20))
  *         .build();
  * }</pre>
  *
- * <p>Layer: the one given, else the deepest probed layer that reports the metric (the output
- * layer for every default metric). A metric that is missing or not applicable there is an
- * {@link IllegalArgumentException} naming it. The calculator holds iterators and an evaluator,
- * which are not serializable: it is meant for in-process early stopping.
+ * <p>Layer: the one given, else the deepest probed layer with an applicable value of the metric
+ * ({@link InvarianceReport#deepestLayerWith(MetricKey)}). A metric that is missing or not
+ * applicable there is an {@link IllegalArgumentException} naming it. The calculator holds
+ * iterators and an evaluator, which are not serializable: it is meant for in-process early
+ * stopping.
  */
 public final class InvarianceScoreCalculator implements ScoreCalculator<Model> {
 
@@ -46,23 +52,15 @@ public final class InvarianceScoreCalculator implements ScoreCalculator<Model> {
     private final transient InvarianceEvaluator evaluator;
     private final transient DataSetIterator data;
     private final transient DataSetLossCalculator loss;
-    private final String metric;
-    private final String layer;
-    private final double metricWeight;
-    private final double lossWeight;
-    private final boolean minimize;
+    private final transient InvarianceScore score;
     private transient InvarianceReport lastReport;
     private double lastMetric = Double.NaN;
 
-    private InvarianceScoreCalculator(Builder b, InvarianceEvaluator evaluator) {
+    private InvarianceScoreCalculator(Builder b, InvarianceScore score, InvarianceEvaluator evaluator) {
         this.evaluator = evaluator;
         this.data = b.data;
-        this.metric = b.metric;
-        this.layer = b.layer;
-        this.metricWeight = b.metricWeight;
-        this.lossWeight = b.lossWeight;
-        this.minimize = b.minimize;
-        this.loss = b.lossWeight != 0 ? new DataSetLossCalculator(b.data, true) : null;
+        this.score = score;
+        this.loss = score.lossWeight() > 0 ? new DataSetLossCalculator(b.data, true) : null;
     }
 
     public static Builder builder() {
@@ -75,35 +73,17 @@ public final class InvarianceScoreCalculator implements ScoreCalculator<Model> {
         if (data.resetSupported()) {
             data.reset();
         }
-        String at = layer != null ? layer : deepestWith(report);
-        MetricValue v = report.get(at, metric);
-        if (!v.isApplicable()) {
-            throw new IllegalArgumentException("Metric '" + metric + "' does not apply at layer '" + at + "': "
-                    + v.notApplicable());
-        }
+        InvarianceScore.Result result = score.score(report, Double.NaN,
+                loss != null ? loss.calculateScore(model) : Double.NaN);
         lastReport = report;
-        lastMetric = v.mean();
-        double score = metricWeight * v.mean();
-        if (loss != null) {
-            score += lossWeight * loss.calculateScore(model);
-        }
-        return score;
+        lastMetric = result.metric();
+        return result.score();
     }
 
-    private String deepestWith(InvarianceReport report) {
-        List<String> layers = report.layers();
-        for (int i = layers.size() - 1; i >= 0; i--) {
-            if (report.has(layers.get(i), metric)) {
-                return layers.get(i);
-            }
-        }
-        throw new IllegalArgumentException("No layer reports metric '" + metric + "'; metrics in the report: "
-                + report.metrics());
-    }
-
+    /** False for a higher-is-better metric (with w_m &gt; 0); see the class comment. */
     @Override
     public boolean minimizeScore() {
-        return minimize;
+        return score.minimize();
     }
 
     /** The report behind the last score, or null before the first. */
@@ -116,15 +96,24 @@ public final class InvarianceScoreCalculator implements ScoreCalculator<Model> {
         return lastMetric;
     }
 
-    /** The metric key scored. */
+    /** The metric key scored, by name. */
     public String metric() {
-        return metric;
+        return score.metric().name();
+    }
+
+    /** The metric key scored. */
+    public MetricKey metricKey() {
+        return score.metric();
+    }
+
+    /** The scoring rule: key, layer, weights. */
+    public InvarianceScore scoring() {
+        return score;
     }
 
     @Override
     public String toString() {
-        return "InvarianceScoreCalculator(" + metricWeight + " * " + metric + (layer == null ? "" : " at " + layer)
-                + (lossWeight != 0 ? " + " + lossWeight + " * loss" : "") + ", " + (minimize ? "minimize" : "maximize")
+        return "InvarianceScoreCalculator(" + score.describe(score.metric() + score.layer().map(l -> " at " + l).orElse(""))
                 + ")";
     }
 
@@ -135,11 +124,8 @@ public final class InvarianceScoreCalculator implements ScoreCalculator<Model> {
     public static final class Builder extends EvaluatorSettings<Builder> {
         private InvarianceEvaluator evaluator;
         private DataSetIterator data;
-        private String metric;
-        private String layer;
-        private double metricWeight = 1;
-        private double lossWeight;
-        private boolean minimize = true;
+        private final InvarianceScore.Builder score = InvarianceScore.builder();
+        private boolean maximize;
 
         private Builder() {
         }
@@ -159,55 +145,72 @@ public final class InvarianceScoreCalculator implements ScoreCalculator<Model> {
             return this;
         }
 
-        /** The metric key, e.g. {@code MetricKeys.INVARIANCE_NORMALIZED}. */
+        /**
+         * The metric key by name, e.g. {@code MetricKeys.INVARIANCE_NORMALIZED}.
+         *
+         * @throws IllegalArgumentException for a name that is no known key (a metric of one's own:
+         *                                  {@link #metric(MetricKey)})
+         */
         public Builder metric(String key) {
-            if (key == null || key.isBlank()) {
-                throw new IllegalArgumentException("metric needs a metric key such as 'invariance', got '" + key + "'");
-            }
-            this.metric = key;
+            score.metric(key);
             return this;
         }
 
-        /** The layer whose metric is scored (default: the deepest layer reporting it). */
+        /** The metric key, e.g. {@code InvarianceDeviation.NORMALIZED_KEY}, or the key of a metric of one's own. */
+        public Builder metric(MetricKey key) {
+            score.metric(key);
+            return this;
+        }
+
+        /** The layer whose metric is scored (default: the deepest layer with an applicable value). */
         public Builder layer(String layer) {
-            if (layer == null || layer.isBlank()) {
-                throw new IllegalArgumentException("layer needs a layer name or index, got '" + layer + "'");
-            }
-            this.layer = layer;
+            score.layer(layer);
             return this;
         }
 
-        /** w_m, the metric's weight (default 1; must be finite). */
+        /** w_m, the metric's weight (default 1; finite, &gt;= 0). */
         public Builder metricWeight(double w) {
-            if (!Double.isFinite(w)) {
-                throw new IllegalArgumentException("metricWeight must be finite, got " + w);
-            }
-            this.metricWeight = w;
+            score.metricWeight(w);
             return this;
         }
 
-        /** w_l, the loss's weight (default 0: no loss term; must be finite). */
+        /** w_l, the loss's weight (default 0: no loss term; finite, &gt;= 0). */
         public Builder lossWeight(double w) {
-            if (!Double.isFinite(w)) {
-                throw new IllegalArgumentException("lossWeight must be finite, got " + w);
-            }
-            this.lossWeight = w;
+            score.lossWeight(w);
             return this;
         }
 
-        /** Higher scores are better (accuracy, consistency); the default is to minimize. */
+        /**
+         * Asserts that the score is maximized. The direction comes from the metric key now (see
+         * the class comment), so this changes nothing: {@link #build()} accepts it where the key
+         * makes the score maximized (accuracy, consistency, cosine similarity ratio) and rejects
+         * it where the key makes it minimized, rather than invert a score silently.
+         *
+         * @deprecated the direction comes from {@link MetricKey#direction()}; remove the call
+         */
+        @Deprecated
         public Builder maximize() {
-            this.minimize = false;
+            this.maximize = true;
             return this;
         }
 
-        /** @throws IllegalArgumentException when data, metric or both evaluator and input action are missing */
+        /**
+         * @throws IllegalArgumentException when data, metric or both evaluator and input action are
+         *                                  missing, when every weight is 0, or when
+         *                                  {@link #maximize()} contradicts the metric's direction
+         */
         public InvarianceScoreCalculator build() {
             if (data == null) {
                 throw new IllegalArgumentException("InvarianceScoreCalculator needs data(iterator), got none");
             }
-            if (metric == null) {
+            if (!score.hasMetric()) {
                 throw new IllegalArgumentException("InvarianceScoreCalculator needs metric(key), got none");
+            }
+            InvarianceScore s = score.build();
+            if (maximize && s.minimize()) {
+                throw new IllegalArgumentException("maximize() contradicts metric '" + s.metric() + "', which is "
+                        + s.metric().direction() + ": this score is '" + s.describe(s.metric().name())
+                        + "'. The direction comes from the metric key; remove maximize()");
             }
             InvarianceEvaluator ev = evaluator;
             if (ev == null) {
@@ -215,12 +218,12 @@ public final class InvarianceScoreCalculator implements ScoreCalculator<Model> {
                     throw new IllegalArgumentException("InvarianceScoreCalculator needs an evaluator(...) or an "
                             + "inputAction(...), got neither");
                 }
-                if (layer != null && !hasLayers()) {
-                    layers(layer); // probe only what is scored
+                if (s.layer().isPresent() && !hasLayers()) {
+                    layers(s.layer().get()); // probe only what is scored
                 }
                 ev = buildEvaluator();
             }
-            return new InvarianceScoreCalculator(this, ev);
+            return new InvarianceScoreCalculator(this, s, ev);
         }
     }
 }

@@ -27,9 +27,11 @@ import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.group.Groups;
 import org.dl4jinvariance.listeners.InvarianceListener;
 import org.dl4jinvariance.listeners.report.EpochReport;
+import org.dl4jinvariance.metric.EquivarianceDeviation;
 import org.dl4jinvariance.metric.InvarianceEvaluator;
 import org.dl4jinvariance.metric.InvarianceReport;
 import org.dl4jinvariance.metric.MetricKeys;
+import org.dl4jinvariance.metric.OrbitConsistency;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -120,26 +122,45 @@ class InvarianceScoreCalculatorTest {
     }
 
     @Test
-    void maximizesWhenAskedAndDefaultsToTheDeepestLayer() {
+    void minimizesInvarianceAndMaximizesAccuracyWithoutBeingToldAndDefaultsToTheDeepestLayer() {
         MultiLayerNetwork net = cnn(13);
         InvarianceScoreCalculator acc = InvarianceScoreCalculator.builder().evaluator(evaluator()).data(heldOut())
-                .metric(MetricKeys.ACCURACY).maximize().build();
-        assertFalse(acc.minimizeScore());
+                .metric(MetricKeys.ACCURACY).build();
+        assertFalse(acc.minimizeScore(), "accuracy is higher-is-better");
         double score = acc.calculateScore(net);
         assertEquals(acc.lastReport().get("output", MetricKeys.ACCURACY).mean(), score);
 
         InvarianceScoreCalculator inv = InvarianceScoreCalculator.builder().evaluator(evaluator()).data(heldOut())
                 .metric(MetricKeys.INVARIANCE).build();
+        assertTrue(inv.minimizeScore(), "invariance is a deviation: lower is better");
         assertEquals(inv.calculateScore(net), inv.lastReport().get("output", MetricKeys.INVARIANCE).mean());
+
+        // Equivariance is "not applicable" at the dense and output layers: its deepest layer with a value is the pool.
+        InvarianceScoreCalculator eq = InvarianceScoreCalculator.builder().evaluator(evaluator()).data(heldOut())
+                .metric(EquivarianceDeviation.NORMALIZED_KEY).build();
+        assertEquals(eq.calculateScore(net), eq.lastReport().get("pool", EquivarianceDeviation.NORMALIZED_KEY).mean());
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void theDeprecatedMaximizeIsCheckedAgainstTheKeyNeverInvertingIt() {
+        InvarianceScoreCalculator acc = InvarianceScoreCalculator.builder().evaluator(evaluator()).data(heldOut())
+                .metric(OrbitConsistency.ACCURACY_KEY).maximize().build();
+        assertFalse(acc.minimizeScore());
+        IllegalArgumentException contradiction = assertThrows(IllegalArgumentException.class,
+                () -> InvarianceScoreCalculator.builder().evaluator(evaluator()).data(heldOut())
+                        .metric(MetricKeys.INVARIANCE_NORMALIZED).maximize().build());
+        assertTrue(contradiction.getMessage().contains("maximize()")
+                && contradiction.getMessage().contains("'invariance.normalized'"), contradiction.getMessage());
     }
 
     @Test
     void rejectsMissingAndInapplicableMetricsNamingThem() {
         MultiLayerNetwork net = cnn(14);
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> InvarianceScoreCalculator.builder().evaluator(evaluator()).data(heldOut()).metric("nonsense")
-                        .build().calculateScore(net));
-        assertTrue(unknown.getMessage().contains("nonsense"), unknown.getMessage());
+                () -> InvarianceScoreCalculator.builder().metric("nonsense"));
+        assertTrue(unknown.getMessage().contains("'nonsense'") && unknown.getMessage().contains(MetricKeys.PREDICTION_KL),
+                "rejected when set, naming it and the known keys: " + unknown.getMessage());
         IllegalArgumentException notApplicable = assertThrows(IllegalArgumentException.class,
                 () -> InvarianceScoreCalculator.builder().evaluator(evaluator()).data(heldOut())
                         .metric(MetricKeys.EQUIVARIANCE).layer("dense").build().calculateScore(net));
@@ -152,5 +173,8 @@ class InvarianceScoreCalculatorTest {
                 () -> InvarianceScoreCalculator.builder().metric("invariance").data(heldOut()).build());
         assertTrue(noAction.getMessage().contains("inputAction"));
         assertThrows(IllegalArgumentException.class, () -> InvarianceScoreCalculator.builder().lossWeight(Double.NaN));
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> InvarianceScoreCalculator.builder().metricWeight(-1));
+        assertTrue(negative.getMessage().contains("metricWeight"), negative.getMessage());
     }
 }
