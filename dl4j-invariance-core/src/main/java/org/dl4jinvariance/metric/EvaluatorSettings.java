@@ -27,6 +27,7 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
     List<OrbitMetric> metrics;
     Distance distance = Distance.COSINE;
     final Map<String, FieldType> fieldTypes = new LinkedHashMap<>();
+    List<String> actedInputs;
     int maxExamples = InvarianceEvaluator.DEFAULT_MAX_EXAMPLES;
     int maxBatch = InvarianceEvaluator.DEFAULT_MAX_BATCH;
     long seed = InvarianceEvaluator.DEFAULT_SEED;
@@ -98,6 +99,20 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
         return self();
     }
 
+    /**
+     * The network inputs the input action transforms, by name, for a {@code ComputationGraph}
+     * with several inputs (default: every input the action can act on); the other inputs are
+     * passed unchanged with every transformed copy.
+     */
+    public B actOnInputs(String... inputs) {
+        if (inputs == null || inputs.length == 0 || Arrays.stream(inputs).anyMatch(Objects::isNull)) {
+            throw new IllegalArgumentException("actOnInputs(...) needs at least one input name, got "
+                    + (inputs == null ? null : Arrays.toString(inputs)));
+        }
+        this.actedInputs = List.of(inputs);
+        return self();
+    }
+
     /** At most this many examples are evaluated per data set (default {@value InvarianceEvaluator#DEFAULT_MAX_EXAMPLES}). */
     public B maxExamples(int n) {
         if (n < 1) {
@@ -144,6 +159,7 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
         b.maxExamples = maxExamples;
         b.maxBatch = maxBatch;
         b.seed = seed;
+        b.actedInputs = actedInputs;
         return b.build();
     }
 

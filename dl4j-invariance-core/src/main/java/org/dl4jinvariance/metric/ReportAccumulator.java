@@ -1,0 +1,128 @@
+package org.dl4jinvariance.metric;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-example values of every (layer, key) over all chunks, and their summary: ratio keys
+ * (normalized forms) divide each value by the mean of its distinct-input references over the
+ * whole evaluation; every key becomes {@link MetricValue#of} (mean, seeded 95% bootstrap CI,
+ * per class).
+ */
+final class ReportAccumulator {
+
+    private static final Logger log = LoggerFactory.getLogger(ReportAccumulator.class);
+
+    private final EvaluationPlan plan;
+    private final long seed;
+    private final Map<String, Map<String, Values>> values = new LinkedHashMap<>();
+    private final List<Integer> classes = new ArrayList<>();
+    private int examples;
+
+    ReportAccumulator(EvaluationPlan plan, long seed) {
+        this.plan = plan;
+        this.seed = seed;
+        plan.layers.forEach(l -> values.put(l, new LinkedHashMap<>()));
+    }
+
+    /** The examples seen so far. */
+    int examples() {
+        return examples;
+    }
+
+    /** Every metric's values for one chunk of {@code size} examples (classes null when unlabelled). */
+    void add(Map<String, OrbitActivations> contexts, int size, int[] chunkClasses) {
+        for (Map.Entry<String, OrbitActivations> e : contexts.entrySet()) {
+            ProbedLayer layer = plan.info.get(e.getKey());
+            for (OrbitMetric m : plan.metrics) {
+                if (EvaluationPlan.applies(m, layer)) {
+                    add(e.getKey(), m.compute(e.getValue()));
+                }
+            }
+        }
+        if (chunkClasses != null) {
+            for (int c : chunkClasses) {
+                classes.add(c);
+            }
+        }
+        examples += size;
+    }
+
+    private void add(String layer, MetricSamples samples) {
+        Map<String, Values> perKey = values.get(layer);
+        samples.values().forEach((k, v) -> perKey.computeIfAbsent(k, z -> new Values()).add(v, samples.references().get(k)));
+        samples.notApplicableKeys().forEach((k, reason) -> perKey.computeIfAbsent(k, z -> new Values()).notApplicable = reason);
+    }
+
+    /** The report: every layer's keys in metric order, n/a where a metric does not apply. */
+    InvarianceReport report(Map<String, String> settings) {
+        int[] cls = plan.labelled ? classes.stream().mapToInt(Integer::intValue).toArray() : null;
+        // Summaries (each a 1,000-resample bootstrap) are independent: compute them in parallel.
+        List<Runnable> tasks = new ArrayList<>();
+        Map<String, Map<String, MetricValue>> out = new LinkedHashMap<>();
+        for (String key : plan.layers) {
+            ProbedLayer layer = plan.info.get(key);
+            Map<String, MetricValue> row = Collections.synchronizedMap(new LinkedHashMap<>());
+            for (OrbitMetric m : plan.metrics) {
+                if (!m.reportsAt(layer)) {
+                    continue;
+                }
+                String reason = m.notApplicableReason(layer);
+                for (String k : m.keys(layer)) {
+                    Values v = values.get(key).get(k);
+                    row.put(k, null);
+                    tasks.add(() -> row.put(k, reason != null ? MetricValue.notApplicable(reason)
+                            : v == null ? MetricValue.notApplicable("no value computed") : v.summarize(key, k, cls)));
+                }
+            }
+            out.put(key, row);
+        }
+        tasks.parallelStream().forEach(Runnable::run);
+        return new InvarianceReport(out, settings);
+    }
+
+    /** Per-example values (and ratio references) of one key at one layer. */
+    private final class Values {
+        private double[] values = new double[0];
+        private double[] references;
+        private String notApplicable;
+
+        void add(double[] v, double[] ref) {
+            values = append(values, v);
+            if (ref != null) {
+                references = append(references == null ? new double[0] : references, ref);
+            }
+        }
+
+        MetricValue summarize(String layer, String key, int[] classes) {
+            if (notApplicable != null) {
+                return MetricValue.notApplicable(notApplicable);
+            }
+            double[] v = values;
+            if (references != null) {
+                if (references.length == 0) {
+                    return MetricValue.notApplicable("the distinct-input baseline needs chunks of at least |G| = "
+                            + plan.group.order() + " examples");
+                }
+                double mean = Arrays.stream(references).sum() / references.length;
+                v = Arrays.stream(values).map(x -> x == 0 ? 0 : x / mean).toArray();
+            }
+            if (Arrays.stream(v).anyMatch(Double::isNaN)) {
+                log.warn("Layer '{}', metric '{}': NaN values (NaN or infinite activations?)", layer, key);
+            }
+            return MetricValue.of(v, classes, seed);
+        }
+    }
+
+    private static double[] append(double[] a, double[] b) {
+        double[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
