@@ -77,6 +77,8 @@ public final class InvarianceScoreFunction implements ScoreFunction {
     public static final double INFEASIBLE_OFFSET = InvarianceScore.INFEASIBLE_OFFSET;
 
     private String group = "C4";
+    /** A user's GroupAction class (public, no-argument constructor) instead of the group's image action, or null. */
+    private String actionClass;
     private String metric = PredictionInvariance.KEY.name();
     private String layer;
     private Distance distance = Distance.COSINE;
@@ -202,9 +204,20 @@ public final class InvarianceScoreFunction implements ScoreFunction {
         return b;
     }
 
-    /** The exact image action of the group. */
+    /**
+     * The input action: the user's action class when one was given
+     * ({@link Builder#inputAction(Class)}), else the exact image action of the group.
+     */
     public GroupAction inputAction() {
-        return ImageActions.rotation(Groups.byName(group));
+        if (actionClass == null) {
+            return ImageActions.rotation(Groups.byName(group));
+        }
+        try {
+            return Class.forName(actionClass).asSubclass(GroupAction.class).getConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalArgumentException("Cannot create the input action " + actionClass
+                    + " (a GroupAction with a public no-argument constructor is expected): " + e, e);
+        }
     }
 
     /** The figures behind the last score this function computed on the calling thread, or null. */
@@ -249,6 +262,7 @@ public final class InvarianceScoreFunction implements ScoreFunction {
     @Override
     public boolean equals(Object o) {
         return o instanceof InvarianceScoreFunction f && group.equals(f.group) && metric.equals(f.metric)
+                && Objects.equals(actionClass, f.actionClass)
                 && Objects.equals(layer, f.layer) && distance == f.distance && data.equals(f.data)
                 && maxExamples == f.maxExamples && seed == f.seed && metricWeight == f.metricWeight
                 && accuracyWeight == f.accuracyWeight && lossWeight == f.lossWeight
@@ -257,13 +271,14 @@ public final class InvarianceScoreFunction implements ScoreFunction {
 
     @Override
     public int hashCode() {
-        return Objects.hash(group, metric, layer, distance, data, maxExamples, seed, metricWeight, accuracyWeight,
+        return Objects.hash(group, actionClass, metric, layer, distance, data, maxExamples, seed, metricWeight, accuracyWeight,
                 lossWeight, maxMetric, minMetric);
     }
 
     @Override
     public String toString() {
-        String m = metric + (layer == null ? "" : "@" + layer) + " on " + data + " under " + group;
+        String m = metric + (layer == null ? "" : "@" + layer) + " on " + data + " under "
+                + (actionClass == null ? group : actionClass);
         return "InvarianceScoreFunction(" + scoring(layer).describe(m) + ")";
     }
 
@@ -287,6 +302,22 @@ public final class InvarianceScoreFunction implements ScoreFunction {
 
         public Builder group(org.dl4jinvariance.group.PlanarGroup group) {
             return group(Objects.requireNonNull(group, "group").name());
+        }
+
+        /**
+         * A user-written action instead of the group's image action: its class, which needs a
+         * public no-argument constructor (the function is written as JSON by Arbiter, so it keeps
+         * the class name, not the object). Layers' fields then come from
+         * {@link GroupAction#featureMapField()} and the layers' own declarations.
+         *
+         * @throws IllegalArgumentException when the class cannot be instantiated, naming it
+         */
+        public Builder inputAction(Class<? extends GroupAction> actionClass) {
+            Objects.requireNonNull(actionClass, "actionClass");
+            f.actionClass = actionClass.getName();
+            GroupAction probe = f.inputAction();
+            f.group = probe.group().name();
+            return this;
         }
 
         /**
@@ -375,6 +406,7 @@ public final class InvarianceScoreFunction implements ScoreFunction {
             InvarianceScore s = score.build();
             InvarianceScoreFunction copy = new InvarianceScoreFunction();
             copy.group = f.group;
+            copy.actionClass = f.actionClass;
             copy.metric = s.metric().name();
             copy.layer = s.layer().orElse(null);
             copy.distance = f.distance;
