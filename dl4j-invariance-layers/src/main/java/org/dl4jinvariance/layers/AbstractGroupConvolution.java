@@ -268,8 +268,9 @@ public abstract class AbstractGroupConvolution extends FeedForwardLayer implemen
     public InputType getOutputType(int layerIndex, InputType inputType) {
         String kind = LayerChecks.describe(getClass().getSimpleName(), getLayerName());
         LayerChecks.convolutional(kind, inputType);
-        return InputTypeUtil.getOutputTypeCnnLayers(inputType, kernelSize, stride, padding, dilation,
-                convolutionMode, outputChannels(), layerIndex, getLayerName(), CNN2DFormat.NCHW, ConvolutionLayer.class);
+        return FieldInputType.carrying(InputTypeUtil.getOutputTypeCnnLayers(inputType, kernelSize, stride, padding,
+                dilation, convolutionMode, outputChannels(), layerIndex, getLayerName(), CNN2DFormat.NCHW,
+                ConvolutionLayer.class), outputField());
     }
 
     @Override
@@ -287,6 +288,7 @@ public abstract class AbstractGroupConvolution extends FeedForwardLayer implemen
         }
         inputHeight = c.getHeight();
         inputWidth = c.getWidth();
+        FieldInputType.requireField(inputType, inputField(), kind);
     }
 
     @Override

@@ -184,6 +184,7 @@ public class GroupBatchNormalization extends FeedForwardLayer implements Equivar
             throw new IllegalArgumentException(kind + ": nIn = " + nIn + " fields but the input has " + fields
                     + " fields of " + groupName);
         }
+        FieldInputType.requireField(inputType, inputField(), kind);
     }
 
     @Override

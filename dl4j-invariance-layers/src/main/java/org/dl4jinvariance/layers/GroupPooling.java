@@ -197,6 +197,7 @@ public class GroupPooling extends NoParamLayer implements EquivariantLayer, Expo
             throw new IllegalArgumentException(kind + ": nIn = " + nIn + " fields but the input has " + fields
                     + " fields of " + groupName);
         }
+        FieldInputType.requireField(inputType, inputField(), kind);
     }
 
     @Override

@@ -140,17 +140,32 @@ class FieldInferenceAgreementTest {
         return quote < 0 ? label : label.substring(quote + 1, label.lastIndexOf('\''));
     }
 
-    @Test
-    void equivariantLayerFedAnotherGroupsFieldIsRejectedNamingBoth() {
-        MultiLayerNetwork net = Fixtures.init(new NeuralNetConfiguration.Builder().seed(1).list()
+    /** lift (C4, 4 fields = 16 channels) → [pool] → group BN and pooling of D4 (16 channels = 2 D4 fields). */
+    private static org.deeplearning4j.nn.conf.MultiLayerConfiguration c4ThenD4(boolean poolBetween) {
+        org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder().seed(1).list()
                 .layer(new LiftingConvolution.Builder().name("lift").group(Groups.c4()).nOut(4).kernelSize(3)
-                        .convolutionMode(ConvolutionMode.Same).build())
-                .layer(new GroupBatchNormalization.Builder().name("gbn").group(Groups.d4()).build())
+                        .convolutionMode(ConvolutionMode.Same).build());
+        if (poolBetween) {
+            b.layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("pool").kernelSize(2, 2).stride(2, 2).build());
+        }
+        return b.layer(new GroupBatchNormalization.Builder().name("gbn").group(Groups.d4()).build())
                 .layer(new GroupPooling.Builder().name("gpool").group(Groups.d4()).build())
                 .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
                 .layer(new OutputLayer.Builder().nOut(10).activation(Activation.SOFTMAX)
                         .lossFunction(LossFunctions.LossFunction.MCXENT).build())
-                .setInputType(InputType.convolutional(28, 28, 1)).build());
+                .setInputType(InputType.convolutional(28, 28, 1)).build();
+    }
+
+    @Test
+    void equivariantLayerRightAfterAnotherGroupsLayerIsRejectedWhenTheConfigurationIsBuilt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c4ThenD4(false));
+        assertTrue(e.getMessage().contains("'gbn'") && e.getMessage().contains("regular(D4, 2)")
+                && e.getMessage().contains("regular(C4, 4)"), e.getMessage());
+    }
+
+    @Test
+    void equivariantLayerFedAnotherGroupsFieldThroughPlainLayersIsRejectedByTheInference() {
+        MultiLayerNetwork net = Fixtures.init(c4ThenD4(true));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> FieldInference.of(net, ImageActions.rotation(Groups.c4())));
         assertTrue(e.getMessage().contains("'gbn'") && e.getMessage().contains("regular(D4, 2)")
