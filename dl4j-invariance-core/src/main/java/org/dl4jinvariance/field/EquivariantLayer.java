@@ -46,6 +46,14 @@ public interface EquivariantLayer {
     }
 
     /**
+     * One example's input shape (e.g. [C, H, W]) as recorded when the configuration was built
+     * with an input type, or empty; lets checks build a probe batch for the network.
+     */
+    default Optional<long[]> recordedInputShape() {
+        return Optional.empty();
+    }
+
+    /**
      * True when this layer's inference pass only reads its input array (never writes it in
      * place), so the probe may let pending reductions of that input run beside the layer.
      */

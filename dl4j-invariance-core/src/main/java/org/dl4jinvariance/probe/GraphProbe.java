@@ -15,7 +15,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
-import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.VertexIndices;
@@ -112,20 +111,6 @@ final class GraphProbe extends ModelProbe {
     @Override
     public List<String> networkInputs() {
         return List.copyOf(graph.getConfiguration().getNetworkInputs());
-    }
-
-    @Override
-    public Optional<long[]> flatImageShape() {
-        ComputationGraphConfiguration conf = graph.getConfiguration();
-        String input = conf.getNetworkInputs().get(0);
-        for (Map.Entry<String, List<String>> e : conf.getVertexInputs().entrySet()) {
-            if (e.getValue().contains(input)
-                    && conf.getVertices().get(e.getKey()) instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv
-                    && lv.getPreProcessor() instanceof FeedForwardToCnnPreProcessor ff) {
-                return Optional.of(new long[] {ff.getNumChannels(), ff.getInputHeight(), ff.getInputWidth()});
-            }
-        }
-        return Optional.empty();
     }
 
     @Override

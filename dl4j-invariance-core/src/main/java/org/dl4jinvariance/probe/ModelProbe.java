@@ -100,9 +100,41 @@ public abstract class ModelProbe {
 
     /**
      * [channels, height, width] when the network takes flat image rows [B, C·H·W]
-     * ({@code InputType.convolutionalFlat}), else empty.
+     * ({@code InputType.convolutionalFlat}: a {@code FeedForwardToCnnPreProcessor} before a
+     * layer reading the first network input), else empty.
      */
-    public abstract Optional<long[]> flatImageShape();
+    public Optional<long[]> flatImageShape() {
+        String input = networkInputs().get(0);
+        for (String key : layerNames()) {
+            if (networkInputOf(key).filter(input::equals).isPresent()
+                    && inputPreProcessorOf(key) instanceof org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor ff) {
+                return Optional.of(new long[] {ff.getNumChannels(), ff.getInputHeight(), ff.getInputWidth()});
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * One example's shape for the first network input as the configuration records it: the
+     * image shape [C, H, W] of a flat-image network ({@link #flatImageShape()}), or the input
+     * shape an {@link org.dl4jinvariance.field.EquivariantLayer} reading that input recorded when
+     * the configuration was built; else empty (plain DL4J layers do not record it).
+     */
+    public Optional<long[]> inputExampleShape() {
+        Optional<long[]> flat = flatImageShape();
+        if (flat.isPresent()) {
+            return flat;
+        }
+        String input = networkInputs().get(0);
+        for (String key : layerNames()) {
+            if (networkInputOf(key).filter(input::equals).isPresent()
+                    && layerConfig(key) instanceof org.dl4jinvariance.field.EquivariantLayer eq
+                    && eq.recordedInputShape().isPresent()) {
+                return eq.recordedInputShape();
+            }
+        }
+        return Optional.empty();
+    }
 
     /**
      * The canonical key for a layer given by key, DL4J layer name or index.

@@ -16,7 +16,6 @@ import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
-import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -121,15 +120,6 @@ final class MultiLayerProbe extends ModelProbe {
     @Override
     public List<String> networkInputs() {
         return List.of(INPUT);
-    }
-
-    @Override
-    public Optional<long[]> flatImageShape() {
-        InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(0);
-        if (pre instanceof FeedForwardToCnnPreProcessor ff) {
-            return Optional.of(new long[] {ff.getNumChannels(), ff.getInputHeight(), ff.getInputWidth()});
-        }
-        return Optional.empty();
     }
 
     @Override

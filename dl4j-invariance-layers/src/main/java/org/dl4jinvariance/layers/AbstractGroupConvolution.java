@@ -125,6 +125,13 @@ public abstract class AbstractGroupConvolution extends FeedForwardLayer implemen
         return true;
     }
 
+    /** [C·|H|, H, W] when the configuration was built with an input type. */
+    @Override
+    public Optional<long[]> recordedInputShape() {
+        return inputHeight > 0 && inputWidth > 0 && nIn > 0
+                ? Optional.of(new long[] {inputChannels(), inputHeight, inputWidth}) : Optional.empty();
+    }
+
     /** E.g. {@code C4 gconv 16 3×3}. */
     @Override
     public String summary() {

@@ -2,27 +2,11 @@ package org.dl4jinvariance.layers;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.LossLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jinvariance.action.GroupAction;
 import org.dl4jinvariance.field.EquivariantLayer;
@@ -33,7 +17,6 @@ import org.dl4jinvariance.group.PlanarGroup;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Equivariance checks for users' own tests: for every element g of the group and every layer i
@@ -219,32 +202,15 @@ public final class EquivarianceAssert {
     private record Probe(String key, String label, String type, FieldType field, boolean assumed) {
     }
 
-    /** A seeded uniform [0, 1) batch shaped like the network's input. */
+    /** A seeded uniform [0, 1) batch shaped like the network's input ({@link ModelProbe#inputExampleShape()}). */
     static INDArray probeInput(Model net) {
-        long[] shape = null;
-        DataType dataType = net.params().dataType();
-        if (net instanceof MultiLayerNetwork mln) {
-            shape = imageShape(mln.getLayerWiseConfigurations().getConf(0).getLayer(),
-                    mln.getLayerWiseConfigurations().getInputPreProcess(0));
-        } else if (net instanceof ComputationGraph cg) {
-            ComputationGraphConfiguration conf = cg.getConfiguration();
-            if (conf.getNetworkInputs().size() == 1) {
-                String in = conf.getNetworkInputs().get(0);
-                for (Map.Entry<String, List<String>> e : conf.getVertexInputs().entrySet()) {
-                    if (e.getValue().contains(in) && conf.getVertices().get(e.getKey()) instanceof LayerVertex lv) {
-                        shape = imageShape(lv.getLayerConf().getLayer(), lv.getPreProcessor());
-                        if (shape != null) {
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-        if (shape == null) {
-            throw new IllegalArgumentException("Cannot infer the input shape of this " + net.getClass().getSimpleName()
-                    + " (first layer has no recorded input size); pass an input batch to "
-                    + "assertEquivariant(net, group, action, input, tolerance)");
-        }
+        long[] example = ModelProbe.of(net).inputExampleShape().orElseThrow(() -> new IllegalArgumentException(
+                "Cannot infer the input shape of this " + net.getClass().getSimpleName()
+                        + " (first layer has no recorded input size); pass an input batch to "
+                        + "assertEquivariant(net, group, action, input, tolerance)"));
+        long[] shape = new long[example.length + 1];
+        shape[0] = PROBE_BATCH;
+        System.arraycopy(example, 0, shape, 1, example.length);
         Random random = new Random(PROBE_SEED);
         long n = 1;
         for (long d : shape) {
@@ -254,16 +220,6 @@ public final class EquivarianceAssert {
         for (int i = 0; i < values.length; i++) {
             values[i] = random.nextDouble();
         }
-        return Nd4j.createFromArray(values).reshape('c', shape).castTo(dataType);
-    }
-
-    private static long[] imageShape(Layer first, InputPreProcessor pre) {
-        if (pre instanceof FeedForwardToCnnPreProcessor ff) {
-            return new long[] {PROBE_BATCH, ff.getNumChannels(), ff.getInputHeight(), ff.getInputWidth()};
-        }
-        if (first instanceof AbstractGroupConvolution c && c.getInputHeight() > 0) {
-            return new long[] {PROBE_BATCH, c.inputChannels(), c.getInputHeight(), c.getInputWidth()};
-        }
-        return null;
+        return Nd4j.createFromArray(values).reshape('c', shape).castTo(net.params().dataType());
     }
 }
