@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jinvariance.action.ImageActions;
 import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class BadInputTest {
 
-    private final MultiLayerNetwork net = TestNets.smallCnn(8, DataType.FLOAT);
+    private final MultiLayerNetwork net = TestNetworks.smallCnn(8, DataType.FLOAT);
 
     private static InvarianceEvaluator.Builder c4() {
         return InvarianceEvaluator.builder().inputAction(ImageActions.rotation(Groups.c4())).maxExamples(16);
@@ -77,7 +78,7 @@ class BadInputTest {
 
     @Test
     void nanActivationsGiveNanValuesNotExceptions() {
-        MultiLayerNetwork broken = TestNets.smallCnn(8, DataType.FLOAT);
+        MultiLayerNetwork broken = TestNetworks.smallCnn(8, DataType.FLOAT);
         broken.getLayer("conv2").getParam("W").putScalar(0, Float.NaN);
         InvarianceReport r = c4().build().evaluate(broken, Datasets.mnist().iterator(16, 0, 16));
         assertTrue(Double.isNaN(r.get("conv2", MetricKeys.INVARIANCE).mean()), r.toString());
