@@ -32,31 +32,31 @@ class BadInputTest {
     }
 
     @Test
-    void nonSquareImagesUnderRotation() {
+    void nonSquareImagesUnderRotationAreRejectedNamingTheShape() {
         INDArray wide = Nd4j.rand(DataType.FLOAT, 8, 1, 28, 20);
         assertMessage(() -> c4().build().evaluate(net, new ViewIterator(new DataSet(wide, Nd4j.eye(10).getRows(0, 1, 2, 3, 4, 5, 6, 7)), 4)),
                 "[8, 1, 28, 20]");
     }
 
     @Test
-    void unknownLayerName() {
+    void unknownLayerNamesAreRejectedNamingThem() {
         assertMessage(() -> c4().layers("conv1", "nope").build().evaluate(net, Datasets.mnist().iterator(16, 0, 16)), "nope");
         assertMessage(() -> c4().fieldType("ghost", org.dl4jinvariance.field.FieldType.trivial()).build()
                 .evaluate(net, Datasets.mnist().iterator(16, 0, 16)), "ghost");
     }
 
     @Test
-    void emptyIterator() {
+    void anEmptyIteratorIsRejectedAsHavingNoExamples() {
         assertMessage(() -> c4().build().evaluate(net, Datasets.mnist().iterator(16, 0, 0)), "no examples");
     }
 
     @Test
-    void groupActionMismatch() {
+    void aGroupThatDoesNotMatchTheInputActionIsRejectedNamingIt() {
         assertMessage(() -> c4().group(Groups.d4()).build(), "D4");
     }
 
     @Test
-    void labelsMissingForConsistency() {
+    void consistencyWithoutLabelsIsRejectedAndTheDefaultMetricsLeaveItOut() {
         DataSetIterator unlabelled = Datasets.mnist().iterator(8, 0, 16);
         unlabelled.setPreProcessor(ds -> ds.setLabels(null));
         assertMessage(() -> c4().metrics(new OrbitConsistency()).build().evaluate(net, unlabelled), "labels");
@@ -66,7 +66,7 @@ class BadInputTest {
     }
 
     @Test
-    void badSettings() {
+    void badSettingsAreRejectedNamingTheValue() {
         assertMessage(() -> c4().maxExamples(0), "0");
         assertMessage(() -> c4().maxBatch(-3), "-3");
         assertMessage(() -> InvarianceEvaluator.builder().build(), "inputAction");

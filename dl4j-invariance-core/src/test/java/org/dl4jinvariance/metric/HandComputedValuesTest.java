@@ -89,7 +89,7 @@ class HandComputedValuesTest {
     }
 
     @Test
-    void lieDerivativeOfTheIdentityLayerUnderTranslation() {
+    void lieDerivativeOfTheIdentityLayerUnderTranslationMatchesTheArithmetic() {
         // T_t shifts content t pixels right, bilinear, zeros entering: for 0 < t < 1,
         //   T_t e1 = (1−t, t, 0), T_−t e1 = (1−t, 0, 0): difference (0, t, 0), norm t → t / 2t = ½;
         //   T_t e2 = (0, 1−t, t), T_−t e2 = (t, 1−t, 0): difference (−t, 0, t), norm √2·t → √½;

@@ -76,7 +76,7 @@ class ExportAndAssertTest {
     }
 
     @Test
-    void toPlainWithBatchNormAndFlatInput() {
+    void toPlainWithBatchNormAndFlatInputGivesEqualOutputs() {
         PlanarGroup d4 = Groups.d4();
         MultiLayerNetwork net = TestNetworks.init(new NeuralNetConfiguration.Builder().seed(4).updater(new Adam(1e-2)).list()
                 .layer(new LiftingConvolution.Builder().group(d4).nOut(3).kernelSize(3)

@@ -27,7 +27,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 class ReadmeExampleTest {
 
     @Test
-    void readmeExampleRuns() {
+    void readmeExampleTrainsStaysEquivariantAndExportsToEqualPlainOutputs() {
         PlanarGroup c4 = Groups.c4();
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(42).updater(new Adam(3e-3)).list()

@@ -34,7 +34,7 @@ class SerializationTest {
     }
 
     @Test
-    void multiLayerNetworkJsonRoundTrip() {
+    void multiLayerNetworkJsonRoundTripGivesAnEqualConfigurationAndEqualOutputs() {
         MultiLayerConfiguration conf = EquivariantTestNetworks.everyLayerFlatInput(Groups.d4(), 5);
         String json = conf.toJson();
         MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(json);
@@ -72,7 +72,7 @@ class SerializationTest {
     }
 
     @Test
-    void computationGraphJsonAndModelSerializerRoundTrips() throws IOException {
+    void computationGraphJsonAndModelSerializerRoundTripsKeepOutputsAndTrainingContinues() throws IOException {
         ComputationGraphConfiguration conf = EquivariantTestNetworks.everyLayerGraph(Groups.d4(), 6);
         ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(conf.toJson());
         assertEquals(conf, back);
@@ -100,7 +100,7 @@ class SerializationTest {
 
     /** DL4J's own tooling reads the layers like built-in ones: summary, memory report, parameter counts. */
     @Test
-    void summaryMemoryReportAndParameterCounts() {
+    void dl4jSummaryMemoryReportAndParameterCountsReadTheLayersLikeBuiltInOnes() {
         MultiLayerConfiguration conf = EquivariantTestNetworks.everyLayerFlatInput(Groups.c4(), 5);
         MultiLayerNetwork net = TestNetworks.init(conf);
         String summary = net.summary();

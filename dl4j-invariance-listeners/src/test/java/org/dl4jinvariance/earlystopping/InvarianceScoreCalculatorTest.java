@@ -71,7 +71,7 @@ class InvarianceScoreCalculatorTest {
     }
 
     @Test
-    void weightedSumWithTheLoss() {
+    void scoreIsTheWeightedSumOfMetricAndLossAndRepeatsForTheSameModel() {
         MultiLayerNetwork net = TestNetworks.tinyCnn(12, 3e-3, false);
         net.fit(TestData.mnistTraining128());
         InvarianceScoreCalculator calc = InvarianceScoreCalculator.builder()

@@ -90,7 +90,7 @@ class InvarianceListenerTest {
     }
 
     @Test
-    void worksWithAComputationGraph() {
+    void measuresAComputationGraphAfterEachEpochLikeTheEvaluator() {
         ComputationGraph graph = TestNetworks.tinyCnnGraph(3, 1e-3, true);
         InvarianceListener listener = listener().layers("conv", "dense", "output").build();
         graph.addListeners(listener);
