@@ -30,6 +30,7 @@ import org.dl4jinvariance.metric.MetricKey;
 import org.dl4jinvariance.metric.MetricKeys;
 import org.dl4jinvariance.metric.OrbitConsistency;
 import org.dl4jinvariance.metric.PredictionInvariance;
+import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -44,7 +45,7 @@ class InvarianceScoreFunctionTest {
 
     @BeforeAll
     static void train() {
-        net = TinyNets.cnn(3);
+        net = TestNetworks.trainedTinyCnn(3);
     }
 
     private static DataSetIterator testIterator() {
@@ -80,7 +81,7 @@ class InvarianceScoreFunctionTest {
 
     @Test
     void aComputationGraphIsScoredLikeANetwork() {
-        ComputationGraph graph = TinyNets.graph(3);
+        ComputationGraph graph = TestNetworks.trainedTinyCnnGraph(3);
         InvarianceScoreFunction fn = InvarianceScoreFunction.builder().metric(MetricKeys.INVARIANCE_NORMALIZED)
                 .maxExamples(100).seed(SEED).build();
         InvarianceReport report = evaluator(graph, testIterator(), 100);

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.group.CyclicGroup;
 import org.dl4jinvariance.group.DihedralGroup;
 import org.dl4jinvariance.group.FiniteGroup;
 import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,7 +22,7 @@ class ImageActionsTest {
 
     /** Six real digits with three channels each (digit, its square, its negative). */
     static INDArray mnistBatch() {
-        INDArray digits = Datasets.mnist().slice(0, 6).getFeatures();
+        INDArray digits = TestData.mnistDigits(6);
         return Nd4j.concat(1, digits, digits.mul(digits), digits.neg());
     }
 
@@ -125,7 +125,7 @@ class ImageActionsTest {
 
     @Test
     void flatInputWrapperMatchesTheImageAction() {
-        INDArray images = Datasets.mnist().slice(0, 3).getFeatures();
+        INDArray images = TestData.mnistDigits(3);
         INDArray flat = images.reshape('c', 3, 784);
         GroupAction d4 = ImageActions.rotation(Groups.d4());
         GroupAction flatD4 = ImageActions.forFlatInput(d4, 1, 28, 28);
@@ -136,7 +136,7 @@ class ImageActionsTest {
 
     @Test
     void orbitStacksTransformedCopiesGroupMajor() {
-        INDArray x = Datasets.mnist().slice(0, 5).getFeatures();
+        INDArray x = TestData.mnistDigits(5);
         GroupAction c4 = ImageActions.rotation(Groups.c4());
         INDArray orbit = c4.orbit(x);
         assertArrayEquals(new long[] {20, 1, 28, 28}, orbit.shape());
@@ -147,7 +147,7 @@ class ImageActionsTest {
 
     @Test
     void doublePrecisionIsKept() {
-        INDArray x = Datasets.mnist().slice(0, 2).getFeatures().castTo(DataType.DOUBLE);
+        INDArray x = TestData.mnistDigits(2).castTo(DataType.DOUBLE);
         INDArray y = ImageActions.rotation(Groups.d4()).apply(5, x);
         assertEquals(DataType.DOUBLE, y.dataType());
     }

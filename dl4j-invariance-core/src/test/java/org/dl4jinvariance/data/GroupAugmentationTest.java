@@ -60,7 +60,7 @@ class GroupAugmentationTest {
     }
 
     @Test
-    void worksAsAnIteratorPreProcessor() {
+    void augmentsEachBatchWhenSetAsAnIteratorPreProcessor() {
         IdxDataSetIterator it = Datasets.mnist().iterator(32, 0, 64);
         it.setPreProcessor(GroupAugmentation.of(ImageActions.rotation(Groups.c4()), 3));
         DataSet augmented = it.next();

@@ -62,7 +62,7 @@ class FieldTypeTest {
     }
 
     @Test
-    void spatialAndTrivialFields() {
+    void spatialFieldIsAHomomorphismTheTrivialFieldChangesNothingAndBadShapesAreNamed() {
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 7, 7);
         FieldType spatial = FieldType.spatial(Groups.d4());
         for (int g = 0; g < 8; g++) {

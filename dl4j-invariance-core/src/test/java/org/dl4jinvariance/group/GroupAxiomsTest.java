@@ -73,7 +73,7 @@ class GroupAxiomsTest {
     }
 
     @Test
-    void namedGroupsAndParsing() {
+    void namedGroupsHaveTheirOrdersParseByNameAndRejectBadNamesAndElements() {
         assertEquals(4, Groups.c4().order());
         assertEquals(8, Groups.d4().order());
         assertEquals(2, Groups.flipH().order());

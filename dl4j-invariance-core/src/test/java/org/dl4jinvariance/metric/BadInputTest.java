@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jinvariance.action.ImageActions;
 import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,38 +25,38 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class BadInputTest {
 
-    private final MultiLayerNetwork net = TestNets.smallCnn(8, DataType.FLOAT);
+    private final MultiLayerNetwork net = TestNetworks.smallCnn(8, DataType.FLOAT);
 
     private static InvarianceEvaluator.Builder c4() {
         return InvarianceEvaluator.builder().inputAction(ImageActions.rotation(Groups.c4())).maxExamples(16);
     }
 
     @Test
-    void nonSquareImagesUnderRotation() {
+    void nonSquareImagesUnderRotationAreRejectedNamingTheShape() {
         INDArray wide = Nd4j.rand(DataType.FLOAT, 8, 1, 28, 20);
         assertMessage(() -> c4().build().evaluate(net, new ViewIterator(new DataSet(wide, Nd4j.eye(10).getRows(0, 1, 2, 3, 4, 5, 6, 7)), 4)),
                 "[8, 1, 28, 20]");
     }
 
     @Test
-    void unknownLayerName() {
+    void unknownLayerNamesAreRejectedNamingThem() {
         assertMessage(() -> c4().layers("conv1", "nope").build().evaluate(net, Datasets.mnist().iterator(16, 0, 16)), "nope");
         assertMessage(() -> c4().fieldType("ghost", org.dl4jinvariance.field.FieldType.trivial()).build()
                 .evaluate(net, Datasets.mnist().iterator(16, 0, 16)), "ghost");
     }
 
     @Test
-    void emptyIterator() {
+    void anEmptyIteratorIsRejectedAsHavingNoExamples() {
         assertMessage(() -> c4().build().evaluate(net, Datasets.mnist().iterator(16, 0, 0)), "no examples");
     }
 
     @Test
-    void groupActionMismatch() {
+    void aGroupThatDoesNotMatchTheInputActionIsRejectedNamingIt() {
         assertMessage(() -> c4().group(Groups.d4()).build(), "D4");
     }
 
     @Test
-    void labelsMissingForConsistency() {
+    void consistencyWithoutLabelsIsRejectedAndTheDefaultMetricsLeaveItOut() {
         DataSetIterator unlabelled = Datasets.mnist().iterator(8, 0, 16);
         unlabelled.setPreProcessor(ds -> ds.setLabels(null));
         assertMessage(() -> c4().metrics(new OrbitConsistency()).build().evaluate(net, unlabelled), "labels");
@@ -65,7 +66,7 @@ class BadInputTest {
     }
 
     @Test
-    void badSettings() {
+    void badSettingsAreRejectedNamingTheValue() {
         assertMessage(() -> c4().maxExamples(0), "0");
         assertMessage(() -> c4().maxBatch(-3), "-3");
         assertMessage(() -> InvarianceEvaluator.builder().build(), "inputAction");
@@ -77,7 +78,7 @@ class BadInputTest {
 
     @Test
     void nanActivationsGiveNanValuesNotExceptions() {
-        MultiLayerNetwork broken = TestNets.smallCnn(8, DataType.FLOAT);
+        MultiLayerNetwork broken = TestNetworks.smallCnn(8, DataType.FLOAT);
         broken.getLayer("conv2").getParam("W").putScalar(0, Float.NaN);
         InvarianceReport r = c4().build().evaluate(broken, Datasets.mnist().iterator(16, 0, 16));
         assertTrue(Double.isNaN(r.get("conv2", MetricKeys.INVARIANCE).mean()), r.toString());

@@ -4,25 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jinvariance.action.ImageActions;
 import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.field.EquivariantLayer;
 import org.dl4jinvariance.field.FieldType;
 import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Where ρ comes from (a layer configuration implementing {@link EquivariantLayer}, carried through
@@ -46,9 +39,9 @@ class FieldAndInputResolutionTest {
     void declaredFieldTypesAreUsedAndSurviveGlobalPooling() {
         ConvolutionLayer declaring = new DeclaringConvolution();
         declaring.setLayerName("conv");
-        MultiLayerNetwork withDeclaration = net(declaring, InputType.convolutional(28, 28, 1));
+        MultiLayerNetwork withDeclaration = TestNetworks.withGlobalPoolingHead(17, declaring, InputType.convolutional(28, 28, 1));
         ConvolutionLayer plainConv = new ConvolutionLayer.Builder(3, 3).name("conv").nOut(8).activation(Activation.RELU).build();
-        MultiLayerNetwork plain = net(plainConv, InputType.convolutional(28, 28, 1));
+        MultiLayerNetwork plain = TestNetworks.withGlobalPoolingHead(17, plainConv, InputType.convolutional(28, 28, 1));
         plain.setParams(withDeclaration.params());
 
         InvarianceEvaluator.Builder c4 = InvarianceEvaluator.builder()
@@ -72,8 +65,8 @@ class FieldAndInputResolutionTest {
     @Test
     void flatBatchesWorkForConvolutionalFlatNetworks() {
         ConvolutionLayer conv = new ConvolutionLayer.Builder(3, 3).name("conv").nOut(4).activation(Activation.RELU).build();
-        MultiLayerNetwork images = net(conv.clone(), InputType.convolutional(28, 28, 1));
-        MultiLayerNetwork flat = net(conv.clone(), InputType.convolutionalFlat(28, 28, 1));
+        MultiLayerNetwork images = TestNetworks.withGlobalPoolingHead(17, conv.clone(), InputType.convolutional(28, 28, 1));
+        MultiLayerNetwork flat = TestNetworks.withGlobalPoolingHead(17, conv.clone(), InputType.convolutionalFlat(28, 28, 1));
         flat.setParams(images.params());
         DataSetIterator flatData = Datasets.mnist().iterator(20, 0, 40);
         flatData.setPreProcessor(ds -> ds.setFeatures(ds.getFeatures().reshape(ds.numExamples(), 784)));
@@ -86,20 +79,5 @@ class FieldAndInputResolutionTest {
             assertEquals(a.get("conv", key).mean(), b.get("conv", key).mean(), 1e-6, key);
         }
         assertEquals(a.get("output", MetricKeys.ACCURACY).mean(), b.get("output", MetricKeys.ACCURACY).mean(), 1e-9);
-    }
-
-    private static MultiLayerNetwork net(Layer first, InputType input) {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(17).dataType(DataType.FLOAT)
-                .list()
-                .layer(first)
-                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).name("pool").build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(10)
-                        .activation(Activation.SOFTMAX).build())
-                .setInputType(input)
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
     }
 }

@@ -24,7 +24,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 class FieldTransformTest {
 
     @Test
-    void spatialD4OnSquareMapsInBothMemoryLayouts() {
+    void spatialD4IndexMapsMatchTheFieldActionOnSquareMapsInBothMemoryLayouts() {
         PlanarGroup d4 = Groups.d4();
         check(FieldType.spatial(d4), d4.order(), Nd4j.rand(DataType.DOUBLE, 24, 3, 6, 6));
         // DL4J convolution outputs: logical [N, C, H, W], stored [C, N, H, W]
@@ -33,7 +33,7 @@ class FieldTransformTest {
     }
 
     @Test
-    void mirrorsOnRectangularMaps() {
+    void d2MirrorIndexMapsMatchTheFieldActionOnRectangularMaps() {
         PlanarGroup d2 = DihedralGroup.of(2);
         check(FieldType.spatial(d2), d2.order(), Nd4j.rand(DataType.DOUBLE, 12, 2, 5, 8));
     }

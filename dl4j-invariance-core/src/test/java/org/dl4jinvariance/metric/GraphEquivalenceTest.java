@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jinvariance.action.ImageActions;
 import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -16,8 +17,8 @@ class GraphEquivalenceTest {
 
     @Test
     void multiLayerNetworkAndComputationGraphAgree() {
-        MultiLayerNetwork net = TestNets.smallCnn(4, DataType.DOUBLE);
-        ComputationGraph graph = TestNets.smallCnnGraph(4, DataType.DOUBLE);
+        MultiLayerNetwork net = TestNetworks.smallCnn(4, DataType.DOUBLE);
+        ComputationGraph graph = TestNetworks.smallCnnGraph(4, DataType.DOUBLE);
         graph.setParams(net.params());
         InvarianceEvaluator ev = InvarianceEvaluator.builder()
                 .inputAction(ImageActions.rotation(Groups.d4()))

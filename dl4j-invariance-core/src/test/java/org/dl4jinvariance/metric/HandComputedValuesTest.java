@@ -4,23 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.Map;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jinvariance.action.ImageActions;
 import org.dl4jinvariance.field.FieldType;
 import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.ViewIterator;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Test 1 of issue 3: a tiny linear model, 3 inputs, 2 group elements, every metric and distance
@@ -40,7 +34,7 @@ class HandComputedValuesTest {
 
     @Test
     void everyMetricAndDistanceMatchesTheArithmetic() {
-        MultiLayerNetwork net = tinyLinearNet();
+        MultiLayerNetwork net = TestNetworks.identityThenSoftmaxOfLn2();
         String flip = MetricKeys.accuracyOf(Groups.flipH().elementName(1));
 
         // COSINE, invariance at "lin": orbit {e1, e3}, centroid c = (½, 0, ½), cos(e1, c) = ½ / (1·√½) = √½,
@@ -95,7 +89,7 @@ class HandComputedValuesTest {
     }
 
     @Test
-    void lieDerivativeOfTheIdentityLayerUnderTranslation() {
+    void lieDerivativeOfTheIdentityLayerUnderTranslationMatchesTheArithmetic() {
         // T_t shifts content t pixels right, bilinear, zeros entering: for 0 < t < 1,
         //   T_t e1 = (1−t, t, 0), T_−t e1 = (1−t, 0, 0): difference (0, t, 0), norm t → t / 2t = ½;
         //   T_t e2 = (0, 1−t, t), T_−t e2 = (t, 1−t, 0): difference (−t, 0, t), norm √2·t → √½;
@@ -105,7 +99,7 @@ class HandComputedValuesTest {
                 .layers("lin")
                 .metrics(LieDerivative.translation(1, 0, 0.25))
                 .build()
-                .evaluate(tinyLinearNet(), data());
+                .evaluate(TestNetworks.identityThenSoftmaxOfLn2(), data());
         assertEquals((1 + SQRT_HALF) / 3, r.get("lin", MetricKeys.LIE_DERIVATIVE_TRANSLATION).mean(), TOL);
         assertEquals(3, r.get("lin", MetricKeys.LIE_DERIVATIVE_TRANSLATION).n());
     }
@@ -124,22 +118,5 @@ class HandComputedValuesTest {
     private static ViewIterator data() {
         INDArray x = Nd4j.eye(3).castTo(DataType.DOUBLE).reshape(3, 1, 1, 3);
         return new ViewIterator(new DataSet(x, Nd4j.eye(3).castTo(DataType.DOUBLE)), 2);
-    }
-
-    /** lin: identity 3 → 3, no bias; out: softmax(ln2 · x), no bias. */
-    static MultiLayerNetwork tinyLinearNet() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .dataType(DataType.DOUBLE)
-                .list()
-                .layer(new DenseLayer.Builder().name("lin").nOut(3).hasBias(false).activation(Activation.IDENTITY).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nOut(3).hasBias(false)
-                        .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.convolutional(1, 3, 1))
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        net.getLayer("lin").setParam("W", Nd4j.eye(3).castTo(DataType.DOUBLE));
-        net.getLayer("out").setParam("W", Nd4j.eye(3).castTo(DataType.DOUBLE).muli(Math.log(2)));
-        return net;
     }
 }

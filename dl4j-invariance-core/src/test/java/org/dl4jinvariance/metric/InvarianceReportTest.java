@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.dl4jinvariance.action.ImageActions;
 import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -60,7 +61,7 @@ class InvarianceReportTest {
     @Test
     void deepestLayerWithIsTheDeepestLayerWhereTheKeyHasAnApplicableValue() {
         InvarianceReport r = InvarianceEvaluator.builder().inputAction(ImageActions.rotation(Groups.c4())).maxExamples(40)
-                .build().evaluate(TestNets.smallCnn(11, DataType.FLOAT), Datasets.mnist().iterator(40, 0, 40));
+                .build().evaluate(TestNetworks.smallCnn(11, DataType.FLOAT), Datasets.mnist().iterator(40, 0, 40));
         assertEquals(List.of("conv1", "pool1", "conv2", "dense", "output"), r.layers());
         assertFalse(r.get("output", EquivarianceDeviation.KEY).isApplicable());
 

@@ -2,20 +2,13 @@ package org.dl4jinvariance.metric;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jinvariance.action.ImageActions;
 import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Test 4 of issue 3: multiplying a layer's activations by a constant (here: its weights and bias
@@ -26,8 +19,8 @@ class NormalizationTest {
     @ParameterizedTest
     @EnumSource(value = Distance.class, names = {"COSINE", "L2"})
     void normalizedValuesIgnoreTheScaleOfActivations(Distance distance) {
-        MultiLayerNetwork plain = linearConvNet();
-        MultiLayerNetwork scaled = linearConvNet();
+        MultiLayerNetwork plain = TestNetworks.linearConv(5);
+        MultiLayerNetwork scaled = TestNetworks.linearConv(5);
         scaled.getLayer("conv").setParam("W", plain.getLayer("conv").getParam("W").mul(7));
         scaled.getLayer("conv").setParam("b", plain.getLayer("conv").getParam("b").mul(7));
         InvarianceEvaluator ev = InvarianceEvaluator.builder()
@@ -44,19 +37,5 @@ class NormalizationTest {
         double factor = distance == Distance.L2 ? 7 : 1;      // the raw L2 value does scale: the test can fail
         assertEquals(factor * a.get("conv", MetricKeys.INVARIANCE).mean(), b.get("conv", MetricKeys.INVARIANCE).mean(),
                 1e-6 * factor * a.get("conv", MetricKeys.INVARIANCE).mean());
-    }
-
-    private static MultiLayerNetwork linearConvNet() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(5).dataType(DataType.DOUBLE)
-                .list()
-                .layer(new ConvolutionLayer.Builder(3, 3).name("conv").nOut(4).activation(Activation.IDENTITY).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(10)
-                        .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.convolutional(28, 28, 1))
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
     }
 }

@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jinvariance.action.ImageActions;
 import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -22,7 +23,7 @@ class RandomCnnTest {
 
     @Test
     void randomCnnIsNotInvariantAndDenseEquivarianceIsNotApplicable() {
-        MultiLayerNetwork net = TestNets.smallCnn(11, DataType.FLOAT);
+        MultiLayerNetwork net = TestNetworks.smallCnn(11, DataType.FLOAT);
         InvarianceReport r = InvarianceEvaluator.builder()
                 .inputAction(ImageActions.rotation(Groups.c4()))
                 .maxExamples(200)
@@ -47,7 +48,7 @@ class RandomCnnTest {
 
     @Test
     void theTrivialGroupGivesExactlyZeroEverywhere() {
-        MultiLayerNetwork net = TestNets.smallCnn(11, DataType.FLOAT);
+        MultiLayerNetwork net = TestNetworks.smallCnn(11, DataType.FLOAT);
         InvarianceReport r = InvarianceEvaluator.builder()
                 .inputAction(ImageActions.rotation(Groups.trivial()))
                 .maxExamples(100)

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.dl4jinvariance.action.ImageActions;
 import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -25,7 +26,7 @@ class SummaryTest {
                 .maxBatch(200)                      // 50 examples per forward pass: 3 chunks
                 .seed(99)
                 .build()
-                .evaluate(TestNets.smallCnn(2, DataType.FLOAT), Datasets.mnist().iterator(64, 100, 500));
+                .evaluate(TestNetworks.smallCnn(2, DataType.FLOAT), Datasets.mnist().iterator(64, 100, 500));
         assertEquals("137", r.settings().get("n"));
         int checked = 0;
         for (String layer : r.layers()) {

@@ -9,15 +9,11 @@ import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -27,14 +23,13 @@ import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.group.Groups;
 import org.dl4jinvariance.metric.InvarianceEvaluator;
 import org.dl4jinvariance.metric.InvarianceReport;
+import org.dl4jinvariance.testing.TestData;
+import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The probe sees what DL4J's own inference sees, in one forward pass for any number of layers,
@@ -42,7 +37,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 class ModelProbeTest {
 
-    private static final DataSet BATCH = Datasets.mnist().slice(0, 24);
+    private static final DataSet BATCH = TestData.mnistExamples(0, 24);
 
     @Test
     void activationsEqualFeedForwardForEveryLayer() {
@@ -191,21 +186,9 @@ class ModelProbeTest {
         assertEquals(3, inside.size());
     }
 
-    /** conv → max-pool → batch norm → dense (dropout 0.5) → softmax, trained for 3 Adam steps. */
+    /** {@link TestNetworks#batchNormCnn} (seed 21), trained for 3 Adam steps on {@link #BATCH}. */
     private static MultiLayerNetwork trainedNet() {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(21).updater(new Adam(1e-2))
-                .list()
-                .layer(new ConvolutionLayer.Builder(3, 3).name("conv").nOut(4).activation(Activation.RELU).build())
-                .layer(new SubsamplingLayer.Builder().name("pool").kernelSize(2, 2).stride(2, 2).build())
-                .layer(new BatchNormalization.Builder().name("bn").build())
-                .layer(new DenseLayer.Builder().name("dense").nOut(16).dropOut(0.5).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(10)
-                        .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.convolutional(28, 28, 1))
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
+        MultiLayerNetwork net = TestNetworks.batchNormCnn(21);
         for (int i = 0; i < 3; i++) {
             net.fit(BATCH);
         }
@@ -213,22 +196,9 @@ class ModelProbeTest {
         return net;
     }
 
+    /** {@link TestNetworks#batchNormCnnGraph} (seed 21), trained for 3 Adam steps on {@link #BATCH}. */
     private static ComputationGraph trainedGraph() {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(21).updater(new Adam(1e-2))
-                .graphBuilder()
-                .addInputs("in")
-                .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build(), "in")
-                .addLayer("pool", new SubsamplingLayer.Builder().kernelSize(2, 2).stride(2, 2).build(), "conv")
-                .addLayer("bn", new BatchNormalization.Builder().build(), "pool")
-                .addLayer("dense", new DenseLayer.Builder().nOut(16).dropOut(0.5).activation(Activation.RELU).build(), "bn")
-                .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
-                        .activation(Activation.SOFTMAX).build(), "dense")
-                .setOutputs("output")
-                .setInputTypes(InputType.convolutional(28, 28, 1))
-                .build();
-        ComputationGraph graph = new ComputationGraph(conf);
-        graph.init();
+        ComputationGraph graph = TestNetworks.batchNormCnnGraph(21);
         for (int i = 0; i < 3; i++) {
             graph.fit(BATCH);
         }

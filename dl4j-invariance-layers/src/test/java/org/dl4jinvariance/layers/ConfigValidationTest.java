@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jinvariance.field.FieldType;
 import org.dl4jinvariance.group.CyclicGroup;
 import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.nd4j.linalg.activations.Activation;
@@ -127,7 +128,7 @@ class ConfigValidationTest {
 
     @Test
     void wrongInputAtRunTimeNamesTheShape() {
-        MultiLayerNetwork net = Fixtures.init(new NeuralNetConfiguration.Builder().list()
+        MultiLayerNetwork net = TestNetworks.init(new NeuralNetConfiguration.Builder().list()
                 .layer(new GroupConvolution.Builder().group("C4").nIn(2).nOut(1).kernelSize(3).build())
                 .layer(new GlobalPoolingLayer.Builder().build())
                 .layer(new OutputLayer.Builder().nIn(4).nOut(2).build()).build());

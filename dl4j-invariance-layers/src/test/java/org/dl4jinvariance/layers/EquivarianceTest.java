@@ -15,6 +15,10 @@ import org.dl4jinvariance.action.ImageActions;
 import org.dl4jinvariance.field.FieldType;
 import org.dl4jinvariance.group.Groups;
 import org.dl4jinvariance.group.PlanarGroup;
+import org.dl4jinvariance.testing.EquivarianceChecks;
+import org.dl4jinvariance.testing.EquivariantTestNetworks;
+import org.dl4jinvariance.testing.TestData;
+import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.activations.Activation;
@@ -53,7 +57,7 @@ class EquivarianceTest {
                         .hasBias(false).activation(Activation.IDENTITY).build())
                 .layer(new GroupPooling.Builder().group(group).mode(GroupPooling.Mode.MAX).build())
                 .setInputType(InputType.convolutional(28, 28, 1)).build();
-        MultiLayerNetwork net = Fixtures.init(conf);
+        MultiLayerNetwork net = TestNetworks.init(conf);
         // Non-trivial batch-norm statistics and affine parameters, one per field.
         Nd4j.getRandom().setSeed(3);
         var bn = net.getLayer(2);
@@ -64,41 +68,41 @@ class EquivarianceTest {
         assertTrue(((AbstractGroupConvolution) conf.getConf(5).getLayer()).isExactlyEquivariant(),
                 "3x3 stride 2 without padding on 7x7 samples symmetrically");
 
-        FieldType[] fields = Fixtures.fields(net, i -> FieldType.regular(group, 3)); // the two 2x2 poolings
-        assertEqualsFieldTypes(net, group, fields, Fixtures.mnist(16));
+        FieldType[] fields = EquivarianceChecks.fields(net, i -> FieldType.regular(group, 3)); // the two 2x2 poolings
+        assertEqualsFieldTypes(net, group, fields, TestData.mnistDigits(16));
 
         // The same group pooling in mean mode, on the lifting output.
-        MultiLayerNetwork mean = Fixtures.init(new NeuralNetConfiguration.Builder().seed(8).list()
+        MultiLayerNetwork mean = TestNetworks.init(new NeuralNetConfiguration.Builder().seed(8).list()
                 .layer(new LiftingConvolution.Builder().group(group).nOut(3).kernelSize(5).padding(2)
                         .activation(Activation.SIGMOID).build())
                 .layer(new GroupPooling.Builder().group(group).mode("mean").build())
                 .setInputType(InputType.convolutional(28, 28, 1)).build());
-        assertEqualsFieldTypes(mean, group, Fixtures.fields(mean, i -> null), Fixtures.mnist(16));
+        assertEqualsFieldTypes(mean, group, EquivarianceChecks.fields(mean, i -> null), TestData.mnistDigits(16));
     }
 
     /** The 4-layer stack (lifting + 3 group convolutions) on MNIST, then invariance of the class scores. */
     @ParameterizedTest
     @MethodSource("groups")
     void fourLayerStackIsEquivariantAndInvariantAfterPooling(PlanarGroup group) {
-        MultiLayerNetwork net = Fixtures.init(Fixtures.stack(group, GroupPooling.Mode.MAX, 11));
-        FieldType[] fields = Fixtures.fields(net, i -> switch (i) {
+        MultiLayerNetwork net = TestNetworks.init(EquivariantTestNetworks.fourLayerStack(group, GroupPooling.Mode.MAX, 11));
+        FieldType[] fields = EquivarianceChecks.fields(net, i -> switch (i) {
             case 2 -> FieldType.regular(group, 4);   // 2x2 max pooling keeps the regular field
             case 6, 7 -> FieldType.trivial();        // global pooling of invariant maps, then softmax
             default -> throw new IllegalStateException("layer " + i);
         });
-        assertEqualsFieldTypes(net, group, fields, Fixtures.mnist(16));
+        assertEqualsFieldTypes(net, group, fields, TestData.mnistDigits(16));
     }
 
     /** The check can fail: the spatial transform without the channel permutation is not the layer's action. */
     @ParameterizedTest
     @MethodSource("groups")
     void wrongFieldTypeIsDetected(PlanarGroup group) {
-        MultiLayerNetwork net = Fixtures.init(Fixtures.stack(group, GroupPooling.Mode.MAX, 11));
+        MultiLayerNetwork net = TestNetworks.init(EquivariantTestNetworks.fourLayerStack(group, GroupPooling.Mode.MAX, 11));
         FieldType[] wrong = {FieldType.spatial(group)};
         GroupAction act = ImageActions.rotation(group);
-        INDArray x = Fixtures.mnist(8);
-        double base = Fixtures.layerErrors(net, new FieldType[] {FieldType.regular(group, 4)}, act, 1, x)[0];
-        double control = Fixtures.maxAbsDiff(net.feedForward(act.apply(1, x), false).get(1),
+        INDArray x = TestData.mnistDigits(8);
+        double base = EquivarianceChecks.layerErrors(net, new FieldType[] {FieldType.regular(group, 4)}, act, 1, x)[0];
+        double control = EquivarianceChecks.maxAbsDiff(net.feedForward(act.apply(1, x), false).get(1),
                 wrong[0].apply(1, net.feedForward(x, false).get(1)));
         assertTrue(base <= TOLERANCE, "regular field error " + base);
         assertTrue(control > 100 * TOLERANCE, "negative control error " + control);
@@ -107,7 +111,7 @@ class EquivarianceTest {
     private static void assertEqualsFieldTypes(MultiLayerNetwork net, PlanarGroup group, FieldType[] fields, INDArray x) {
         GroupAction act = ImageActions.rotation(group);
         for (int g = 0; g < group.order(); g++) {
-            double[] errors = Fixtures.layerErrors(net, fields, act, g, x);
+            double[] errors = EquivarianceChecks.layerErrors(net, fields, act, g, x);
             for (int i = 0; i < errors.length; i++) {
                 assertTrue(errors[i] <= TOLERANCE, group.name() + " element " + group.elementName(g) + ", layer " + i
                         + " (" + fields[i] + "): max abs error " + errors[i]);

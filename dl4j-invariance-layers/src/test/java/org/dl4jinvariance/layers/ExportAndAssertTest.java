@@ -20,9 +20,12 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jinvariance.action.GroupAction;
 import org.dl4jinvariance.action.ImageActions;
-import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.group.Groups;
 import org.dl4jinvariance.group.PlanarGroup;
+import org.dl4jinvariance.testing.EquivarianceChecks;
+import org.dl4jinvariance.testing.EquivariantTestNetworks;
+import org.dl4jinvariance.testing.TestData;
+import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -37,7 +40,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 class ExportAndAssertTest {
 
-    private static final DataSet BATCH = Datasets.mnist().slice(100, 32);
+    private static final DataSet BATCH = TestData.mnistExamples(100, 32);
 
     private static void trainABit(MultiLayerNetwork net) {
         for (int i = 0; i < 3; i++) {
@@ -58,24 +61,24 @@ class ExportAndAssertTest {
             PlanarGroup g = (PlanarGroup) c[0];
             GroupPooling.Mode mode = (GroupPooling.Mode) c[1];
             {
-                MultiLayerNetwork net = Fixtures.init(Fixtures.stack(g, mode, 21));
+                MultiLayerNetwork net = TestNetworks.init(EquivariantTestNetworks.fourLayerStack(g, mode, 21));
                 trainABit(net);
                 MultiLayerNetwork plain = EquivariantExport.toPlain(net);
                 assertOnlyDl4jLayers(plain.getLayers());
                 assertEquals(net.getnLayers(), plain.getnLayers(), "layer indices are kept");
-                INDArray x = Datasets.mnist().slice(200, 16).getFeatures();
-                double diff = Fixtures.maxAbsDiff(net.output(x), plain.output(x));
+                INDArray x = TestData.mnistDigits(200, 16);
+                double diff = EquivarianceChecks.maxAbsDiff(net.output(x), plain.output(x));
                 assertTrue(diff <= 1e-6, g + " " + mode + ": max output difference " + diff);
                 INDArray lift = net.feedForward(x, false).get(1);
-                assertEquals(0.0, Fixtures.maxAbsDiff(lift, plain.feedForward(x, false).get(1)), 1e-6);
+                assertEquals(0.0, EquivarianceChecks.maxAbsDiff(lift, plain.feedForward(x, false).get(1)), 1e-6);
             }
         }
     }
 
     @Test
-    void toPlainWithBatchNormAndFlatInput() {
+    void toPlainWithBatchNormAndFlatInputGivesEqualOutputs() {
         PlanarGroup d4 = Groups.d4();
-        MultiLayerNetwork net = Fixtures.init(new NeuralNetConfiguration.Builder().seed(4).updater(new Adam(1e-2)).list()
+        MultiLayerNetwork net = TestNetworks.init(new NeuralNetConfiguration.Builder().seed(4).updater(new Adam(1e-2)).list()
                 .layer(new LiftingConvolution.Builder().group(d4).nOut(3).kernelSize(3)
                         .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).build())
                 .layer(new GroupBatchNormalization.Builder().group(d4).build())
@@ -92,7 +95,7 @@ class ExportAndAssertTest {
         }
         MultiLayerNetwork plain = EquivariantExport.toPlain(net);
         assertOnlyDl4jLayers(plain.getLayers());
-        double diff = Fixtures.maxAbsDiff(net.output(flat.getFeatures()), plain.output(flat.getFeatures()));
+        double diff = EquivarianceChecks.maxAbsDiff(net.output(flat.getFeatures()), plain.output(flat.getFeatures()));
         assertTrue(diff <= 1e-6, "max output difference " + diff);
     }
 
@@ -116,24 +119,24 @@ class ExportAndAssertTest {
         ComputationGraph plain = EquivariantExport.toPlain(net);
         assertOnlyDl4jLayers(plain.getLayers());
         INDArray x = BATCH.getFeatures();
-        double diff = Fixtures.maxAbsDiff(net.outputSingle(x), plain.outputSingle(x));
+        double diff = EquivarianceChecks.maxAbsDiff(net.outputSingle(x), plain.outputSingle(x));
         assertTrue(diff <= 1e-6, "max output difference " + diff);
-        assertEquals(0.0, Fixtures.maxAbsDiff(net.feedForward(x, false).get("gpool"),
+        assertEquals(0.0, EquivarianceChecks.maxAbsDiff(net.feedForward(x, false).get("gpool"),
                 plain.feedForward(x, false).get("gpool")), 1e-6, "group pooling vertex keeps its name and value");
     }
 
     @Test
     void assertEquivariantPassesOnEquivariantNetworks() {
-        INDArray digits = Fixtures.mnist(8);
+        INDArray digits = TestData.mnistDigits(8);
         PlanarGroup c4 = Groups.c4();
-        MultiLayerNetwork net = Fixtures.init(Fixtures.stack(c4, GroupPooling.Mode.MAX, 2));
+        MultiLayerNetwork net = TestNetworks.init(EquivariantTestNetworks.fourLayerStack(c4, GroupPooling.Mode.MAX, 2));
         GroupAction rotation = ImageActions.rotation(c4);
         EquivarianceAssert.assertEquivariant(net, c4, rotation, 1e-5);             // seeded random input
         EquivarianceAssert.assertEquivariant(net, c4, rotation, digits, 1e-5);
         EquivarianceAssert.assertEquivariant(EquivariantExport.toPlain(net), c4, rotation, digits, 1e-5);
 
         PlanarGroup d4 = Groups.d4();
-        MultiLayerNetwork d4Net = Fixtures.init(Fixtures.stack(d4, GroupPooling.Mode.MEAN, 2));
+        MultiLayerNetwork d4Net = TestNetworks.init(EquivariantTestNetworks.fourLayerStack(d4, GroupPooling.Mode.MEAN, 2));
         EquivarianceAssert.Report report = EquivarianceAssert.measure(d4Net, d4, ImageActions.rotation(d4), digits);
         assertEquals(8, report.layers().size(), "every layer's field is known:\n" + report.table());
         assertTrue(report.firstAbove(1e-5) == null, report.table());
@@ -150,7 +153,7 @@ class ExportAndAssertTest {
                 .layer(new OutputLayer.Builder().name("classifier").nOut(10).activation(Activation.SOFTMAX)
                         .lossFunction(LossFunctions.LossFunction.MCXENT).build())
                 .setInputType(InputType.convolutionalFlat(28, 28, 1)).build();
-        MultiLayerNetwork plain = Fixtures.init(conf);
+        MultiLayerNetwork plain = TestNetworks.init(conf);
         AssertionError e = assertThrows(AssertionError.class,
                 () -> EquivarianceAssert.assertEquivariant(plain, c4, ImageActions.rotation(c4), 1e-5));
         String msg = e.getMessage();
@@ -164,12 +167,12 @@ class ExportAndAssertTest {
 
     @Test
     void assertEquivariantRejectsMismatchedGroupAndUnknownInputShape() {
-        MultiLayerNetwork net = Fixtures.init(Fixtures.stack(Groups.c4(), GroupPooling.Mode.MAX, 2));
+        MultiLayerNetwork net = TestNetworks.init(EquivariantTestNetworks.fourLayerStack(Groups.c4(), GroupPooling.Mode.MAX, 2));
         IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class, () ->
                 EquivarianceAssert.assertEquivariant(net, Groups.d4(), ImageActions.rotation(Groups.c4()), 1e-5));
         assertTrue(mismatch.getMessage().contains("C4") && mismatch.getMessage().contains("D4"), mismatch.getMessage());
 
-        MultiLayerNetwork noInputType = Fixtures.init(new NeuralNetConfiguration.Builder().list()
+        MultiLayerNetwork noInputType = TestNetworks.init(new NeuralNetConfiguration.Builder().list()
                 .layer(new ConvolutionLayer.Builder().nIn(1).nOut(2).kernelSize(3, 3).build())
                 .layer(new GlobalPoolingLayer.Builder().build())
                 .layer(new OutputLayer.Builder().nIn(2).nOut(2).build()).build());

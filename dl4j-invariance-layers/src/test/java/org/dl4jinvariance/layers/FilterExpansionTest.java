@@ -10,6 +10,7 @@ import org.dl4jinvariance.action.ImageActions;
 import org.dl4jinvariance.group.CyclicGroup;
 import org.dl4jinvariance.group.Groups;
 import org.dl4jinvariance.group.PlanarGroup;
+import org.dl4jinvariance.testing.EquivarianceChecks;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -51,7 +52,7 @@ class FilterExpansionTest {
                             INDArray expected = act.apply(g, filter).mul(disk).reshape(k, k);
                             INDArray actual = w.get(NDArrayIndex.point(f * order + g), NDArrayIndex.point(c * order + h),
                                     NDArrayIndex.all(), NDArrayIndex.all());
-                            assertEquals(0.0, Fixtures.maxAbsDiff(expected, actual), 1e-12, group + " " + f + c + g + h);
+                            assertEquals(0.0, EquivarianceChecks.maxAbsDiff(expected, actual), 1e-12, group + " " + f + c + g + h);
                         }
                     }
                 }

@@ -96,7 +96,7 @@ class GradientCheckTest {
     }
 
     @Test
-    void liftingConvolutionC4AndD4() {
+    void liftingConvolutionPassesTheGradientCheckForC4AndD4() {
         checkSingle(new LiftingConvolution.Builder().group(Groups.c4()).nOut(2).kernelSize(3)
                 .convolutionMode(ConvolutionMode.Same).activation(Activation.TANH).build(), 2, 6, Set.of());
         checkSingle(new LiftingConvolution.Builder().group(Groups.d4()).nOut(2).kernelSize(3).padding(1).stride(2)
@@ -104,13 +104,13 @@ class GradientCheckTest {
     }
 
     @Test
-    void liftingConvolutionWithInterpolatedC8() {
+    void liftingConvolutionPassesTheGradientCheckForInterpolatedC8() {
         checkSingle(new LiftingConvolution.Builder().group(CyclicGroup.of(8)).nOut(1).kernelSize(5)
                 .convolutionMode(ConvolutionMode.Same).activation(Activation.TANH).build(), 1, 6, Set.of());
     }
 
     @Test
-    void groupConvolutionC4AndD4() {
+    void groupConvolutionPassesTheGradientCheckForC4AndD4() {
         checkSingle(new GroupConvolution.Builder().group(Groups.c4()).nOut(2).kernelSize(3).dilation(2)
                 .convolutionMode(ConvolutionMode.Same).activation(Activation.TANH).build(), 4, 6, Set.of());
         checkSingle(new GroupConvolution.Builder().group(Groups.d4()).nOut(1).kernelSize(3).stride(2)
@@ -118,26 +118,26 @@ class GradientCheckTest {
     }
 
     @Test
-    void groupConvolutionWithInterpolatedC8() {
+    void groupConvolutionPassesTheGradientCheckForInterpolatedC8() {
         checkSingle(new GroupConvolution.Builder().group(Groups.byName("C8")).nOut(1).kernelSize(3)
                 .convolutionMode(ConvolutionMode.Same).activation(Activation.TANH).build(), 8, 4, Set.of());
     }
 
     @Test
-    void groupPoolingMaxAndMean() {
+    void groupPoolingPassesTheGradientCheckInMaxAndMeanMode() {
         for (GroupPooling.Mode mode : GroupPooling.Mode.values()) {
             checkSingle(new GroupPooling.Builder().group(Groups.d4()).mode(mode).build(), 16, 4, Set.of());
         }
     }
 
     @Test
-    void groupBatchNormalization() {
+    void groupBatchNormalizationPassesTheGradientCheck() {
         checkSingle(new GroupBatchNormalization.Builder().group(Groups.c4()).build(), 8, 4, RUNNING_STATISTICS);
     }
 
     /** Lifting, batch norm, activation, group conv, pooling and group pooling between standard DL4J layers. */
     @Test
-    void mixedMultiLayerNetwork() {
+    void mixedMultiLayerNetworkPassesTheGradientCheck() {
         PlanarGroup c4 = Groups.c4();
         MultiLayerConfiguration conf = list(7)
                 .layer(new BatchNormalization.Builder().build())
@@ -157,7 +157,7 @@ class GradientCheckTest {
 
     /** The same layers in a ComputationGraph with two branches merged. */
     @Test
-    void mixedComputationGraph() {
+    void mixedComputationGraphPassesTheGradientCheck() {
         PlanarGroup d4 = Groups.d4();
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(9).dataType(DataType.DOUBLE)
                 .updater(new NoOp()).graphBuilder()

@@ -12,6 +12,9 @@ import org.dl4jinvariance.action.ImageActions;
 import org.dl4jinvariance.field.FieldType;
 import org.dl4jinvariance.group.CyclicGroup;
 import org.dl4jinvariance.group.PlanarGroup;
+import org.dl4jinvariance.testing.EquivarianceChecks;
+import org.dl4jinvariance.testing.TestData;
+import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,7 +34,7 @@ class InterpolatedGroupTest {
 
     @Test
     void c8IsExactForQuarterTurnsAndCloseForEighthTurns() {
-        MultiLayerNetwork net = Fixtures.init(new NeuralNetConfiguration.Builder().seed(5).list()
+        MultiLayerNetwork net = TestNetworks.init(new NeuralNetConfiguration.Builder().seed(5).list()
                 .layer(new LiftingConvolution.Builder().group(C8).nOut(4).kernelSize(5)
                         .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build())
                 .layer(new GroupConvolution.Builder().group(C8).nOut(4).kernelSize(5)
@@ -40,10 +43,10 @@ class InterpolatedGroupTest {
                 .setInputType(InputType.convolutional(28, 28, 1)).build());
         assertFalse(((AbstractGroupConvolution) net.getLayerWiseConfigurations().getConf(0).getLayer()).isExactlyEquivariant());
         GroupAction rotate = ImageActions.rotation(C8);
-        INDArray x = Fixtures.mnist(32);
-        FieldType[] fields = Fixtures.fields(net, i -> null);
+        INDArray x = TestData.mnistDigits(32);
+        FieldType[] fields = EquivarianceChecks.fields(net, i -> null);
         for (int g : new int[] {2, 4, 6}) {
-            double[] errors = Fixtures.layerErrors(net, fields, rotate, g, x);
+            double[] errors = EquivarianceChecks.layerErrors(net, fields, rotate, g, x);
             for (int i = 0; i < errors.length; i++) {
                 assertTrue(errors[i] <= 1e-5, C8.elementName(g) + " layer " + i + ": " + errors[i]);
             }

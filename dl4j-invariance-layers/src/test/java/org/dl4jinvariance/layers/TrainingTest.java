@@ -17,6 +17,7 @@ import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.data.IdxDataset;
 import org.dl4jinvariance.group.Groups;
 import org.dl4jinvariance.group.PlanarGroup;
+import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -35,7 +36,7 @@ class TrainingTest {
     @Test
     void oneEpochOnMnistReducesLossAndStaysEquivariant() {
         PlanarGroup c4 = Groups.c4();
-        MultiLayerNetwork net = Fixtures.init(new NeuralNetConfiguration.Builder().seed(123).updater(new Adam(3e-3)).list()
+        MultiLayerNetwork net = TestNetworks.init(new NeuralNetConfiguration.Builder().seed(123).updater(new Adam(3e-3)).list()
                 .layer(new LiftingConvolution.Builder().group(c4).nOut(8).kernelSize(5)
                         .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).build())
                 .layer(new GroupBatchNormalization.Builder().group(c4).build())

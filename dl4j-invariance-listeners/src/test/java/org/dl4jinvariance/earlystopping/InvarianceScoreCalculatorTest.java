@@ -13,17 +13,8 @@ import org.deeplearning4j.earlystopping.saver.InMemoryModelSaver;
 import org.deeplearning4j.earlystopping.scorecalc.DataSetLossCalculator;
 import org.deeplearning4j.earlystopping.termination.MaxEpochsTerminationCondition;
 import org.deeplearning4j.earlystopping.trainer.EarlyStoppingTrainer;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.dl4jinvariance.action.ImageActions;
-import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.group.Groups;
 import org.dl4jinvariance.listeners.InvarianceListener;
 import org.dl4jinvariance.listeners.report.EpochReport;
@@ -32,36 +23,13 @@ import org.dl4jinvariance.metric.InvarianceEvaluator;
 import org.dl4jinvariance.metric.InvarianceReport;
 import org.dl4jinvariance.metric.MetricKeys;
 import org.dl4jinvariance.metric.OrbitConsistency;
+import org.dl4jinvariance.testing.TestData;
+import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 class InvarianceScoreCalculatorTest {
 
     private static final int EXAMPLES = 48;
-
-    static MultiLayerNetwork cnn(long seed) {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(seed).updater(new Adam(3e-3)).weightInit(WeightInit.XAVIER)
-                .list()
-                .layer(new ConvolutionLayer.Builder(3, 3).name("conv").nOut(4).activation(Activation.RELU).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).name("pool").kernelSize(2, 2)
-                        .stride(2, 2).build())
-                .layer(new DenseLayer.Builder().name("dense").nOut(16).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(10)
-                        .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.convolutional(28, 28, 1))
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
-    }
-
-    static DataSetIterator heldOut() {
-        return Datasets.mnist().iterator(24, 8_000, 96);
-    }
 
     static InvarianceEvaluator evaluator() {
         return InvarianceEvaluator.builder().inputAction(ImageActions.rotation(Groups.c4())).maxExamples(EXAMPLES).build();
@@ -75,11 +43,11 @@ class InvarianceScoreCalculatorTest {
      */
     @Test
     void drivesEarlyStoppingTrainerAndAgreesWithTheListener() {
-        MultiLayerNetwork net = cnn(11);
+        MultiLayerNetwork net = TestNetworks.tinyCnn(11, 3e-3, false);
         InvarianceListener listener = InvarianceListener.builder().inputAction(ImageActions.rotation(Groups.c4()))
-                .evaluate("heldOut", heldOut()).maxExamples(EXAMPLES).reportTo().build();
+                .evaluate("heldOut", TestData.mnistHeldOut()).maxExamples(EXAMPLES).reportTo().build();
         net.addListeners(listener);
-        InvarianceScoreCalculator calc = InvarianceScoreCalculator.builder().evaluator(evaluator()).data(heldOut())
+        InvarianceScoreCalculator calc = InvarianceScoreCalculator.builder().evaluator(evaluator()).data(TestData.mnistHeldOut())
                 .metric(MetricKeys.INVARIANCE_NORMALIZED).layer("dense").build();
         EarlyStoppingConfiguration<MultiLayerNetwork> es = new EarlyStoppingConfiguration.Builder<MultiLayerNetwork>()
                 .scoreCalculator(calc)
@@ -88,7 +56,7 @@ class InvarianceScoreCalculatorTest {
                 .evaluateEveryNEpochs(1)
                 .build();
         EarlyStoppingResult<MultiLayerNetwork> result = new EarlyStoppingTrainer(es, net,
-                Datasets.mnist().iterator(32, 0, 128)).fit();
+                TestData.mnistTraining128()).fit();
 
         assertEquals(List.of(1, 2, 3), listener.history().stream().map(EpochReport::epoch).toList());
         Map<Integer, Double> scores = result.getScoreVsEpoch();
@@ -103,17 +71,17 @@ class InvarianceScoreCalculatorTest {
     }
 
     @Test
-    void weightedSumWithTheLoss() {
-        MultiLayerNetwork net = cnn(12);
-        net.fit(Datasets.mnist().iterator(32, 0, 128));
+    void scoreIsTheWeightedSumOfMetricAndLossAndRepeatsForTheSameModel() {
+        MultiLayerNetwork net = TestNetworks.tinyCnn(12, 3e-3, false);
+        net.fit(TestData.mnistTraining128());
         InvarianceScoreCalculator calc = InvarianceScoreCalculator.builder()
                 .inputAction(ImageActions.rotation(Groups.c4())).maxExamples(EXAMPLES)
-                .data(heldOut()).metric(MetricKeys.PREDICTION_KL).metricWeight(2.0).lossWeight(0.5).build();
+                .data(TestData.mnistHeldOut()).metric(MetricKeys.PREDICTION_KL).metricWeight(2.0).lossWeight(0.5).build();
         double score = calc.calculateScore(net);
 
-        InvarianceReport report = evaluator().evaluate(net, heldOut());
+        InvarianceReport report = evaluator().evaluate(net, TestData.mnistHeldOut());
         double kl = report.get("output", MetricKeys.PREDICTION_KL).mean();
-        double loss = new DataSetLossCalculator(heldOut(), true).calculateScore(net);
+        double loss = new DataSetLossCalculator(TestData.mnistHeldOut(), true).calculateScore(net);
         assertEquals(2.0 * kl + 0.5 * loss, score, 1e-12);
         assertEquals(kl, calc.lastMetric());
         assertTrue(loss > 0 && kl > 0);
@@ -123,20 +91,20 @@ class InvarianceScoreCalculatorTest {
 
     @Test
     void minimizesInvarianceAndMaximizesAccuracyWithoutBeingToldAndDefaultsToTheDeepestLayer() {
-        MultiLayerNetwork net = cnn(13);
-        InvarianceScoreCalculator acc = InvarianceScoreCalculator.builder().evaluator(evaluator()).data(heldOut())
+        MultiLayerNetwork net = TestNetworks.tinyCnn(13, 3e-3, false);
+        InvarianceScoreCalculator acc = InvarianceScoreCalculator.builder().evaluator(evaluator()).data(TestData.mnistHeldOut())
                 .metric(MetricKeys.ACCURACY).build();
         assertFalse(acc.minimizeScore(), "accuracy is higher-is-better");
         double score = acc.calculateScore(net);
         assertEquals(acc.lastReport().get("output", MetricKeys.ACCURACY).mean(), score);
 
-        InvarianceScoreCalculator inv = InvarianceScoreCalculator.builder().evaluator(evaluator()).data(heldOut())
+        InvarianceScoreCalculator inv = InvarianceScoreCalculator.builder().evaluator(evaluator()).data(TestData.mnistHeldOut())
                 .metric(MetricKeys.INVARIANCE).build();
         assertTrue(inv.minimizeScore(), "invariance is a deviation: lower is better");
         assertEquals(inv.calculateScore(net), inv.lastReport().get("output", MetricKeys.INVARIANCE).mean());
 
         // Equivariance is "not applicable" at the dense and output layers: its deepest layer with a value is the pool.
-        InvarianceScoreCalculator eq = InvarianceScoreCalculator.builder().evaluator(evaluator()).data(heldOut())
+        InvarianceScoreCalculator eq = InvarianceScoreCalculator.builder().evaluator(evaluator()).data(TestData.mnistHeldOut())
                 .metric(EquivarianceDeviation.NORMALIZED_KEY).build();
         assertEquals(eq.calculateScore(net), eq.lastReport().get("pool", EquivarianceDeviation.NORMALIZED_KEY).mean());
     }
@@ -144,11 +112,11 @@ class InvarianceScoreCalculatorTest {
     @Test
     @SuppressWarnings("deprecation")
     void theDeprecatedMaximizeIsCheckedAgainstTheKeyNeverInvertingIt() {
-        InvarianceScoreCalculator acc = InvarianceScoreCalculator.builder().evaluator(evaluator()).data(heldOut())
+        InvarianceScoreCalculator acc = InvarianceScoreCalculator.builder().evaluator(evaluator()).data(TestData.mnistHeldOut())
                 .metric(OrbitConsistency.ACCURACY_KEY).maximize().build();
         assertFalse(acc.minimizeScore());
         IllegalArgumentException contradiction = assertThrows(IllegalArgumentException.class,
-                () -> InvarianceScoreCalculator.builder().evaluator(evaluator()).data(heldOut())
+                () -> InvarianceScoreCalculator.builder().evaluator(evaluator()).data(TestData.mnistHeldOut())
                         .metric(MetricKeys.INVARIANCE_NORMALIZED).maximize().build());
         assertTrue(contradiction.getMessage().contains("maximize()")
                 && contradiction.getMessage().contains("'invariance.normalized'"), contradiction.getMessage());
@@ -156,13 +124,13 @@ class InvarianceScoreCalculatorTest {
 
     @Test
     void rejectsMissingAndInapplicableMetricsNamingThem() {
-        MultiLayerNetwork net = cnn(14);
+        MultiLayerNetwork net = TestNetworks.tinyCnn(14, 3e-3, false);
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> InvarianceScoreCalculator.builder().metric("nonsense"));
         assertTrue(unknown.getMessage().contains("'nonsense'") && unknown.getMessage().contains(MetricKeys.PREDICTION_KL),
                 "rejected when set, naming it and the known keys: " + unknown.getMessage());
         IllegalArgumentException notApplicable = assertThrows(IllegalArgumentException.class,
-                () -> InvarianceScoreCalculator.builder().evaluator(evaluator()).data(heldOut())
+                () -> InvarianceScoreCalculator.builder().evaluator(evaluator()).data(TestData.mnistHeldOut())
                         .metric(MetricKeys.EQUIVARIANCE).layer("dense").build().calculateScore(net));
         assertTrue(notApplicable.getMessage().contains("'dense'"), notApplicable.getMessage());
         IllegalArgumentException noData = assertThrows(IllegalArgumentException.class,
@@ -170,7 +138,7 @@ class InvarianceScoreCalculatorTest {
                         .build());
         assertTrue(noData.getMessage().contains("data"));
         IllegalArgumentException noAction = assertThrows(IllegalArgumentException.class,
-                () -> InvarianceScoreCalculator.builder().metric("invariance").data(heldOut()).build());
+                () -> InvarianceScoreCalculator.builder().metric("invariance").data(TestData.mnistHeldOut()).build());
         assertTrue(noAction.getMessage().contains("inputAction"));
         assertThrows(IllegalArgumentException.class, () -> InvarianceScoreCalculator.builder().lossWeight(Double.NaN));
         IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,

@@ -15,7 +15,6 @@ import java.util.stream.Collectors;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jinvariance.action.ImageActions;
-import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.group.Groups;
 import org.dl4jinvariance.listeners.report.EpochReport;
 import org.dl4jinvariance.listeners.report.Reporter;
@@ -23,6 +22,8 @@ import org.dl4jinvariance.listeners.report.Reporters;
 import org.dl4jinvariance.metric.InvarianceEvaluator;
 import org.dl4jinvariance.metric.InvarianceReport;
 import org.dl4jinvariance.metric.MetricKeys;
+import org.dl4jinvariance.testing.TestData;
+import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -34,24 +35,12 @@ class InvarianceListenerTest {
     @TempDir
     Path dir;
 
-    static DataSetIterator train() {
-        return Datasets.mnist().iterator(32, 0, 128);
-    }
-
-    static DataSetIterator heldOut() {
-        return Datasets.mnist().iterator(24, 8_000, 96);
-    }
-
-    static DataSetIterator ood() {
-        return Datasets.fashionMnist().iterator(24, 0, 96);
-    }
-
     static InvarianceListener.Builder listener() {
         return InvarianceListener.builder()
                 .group(Groups.c4())
                 .inputAction(ImageActions.rotation(Groups.c4()))
-                .evaluate("heldOut", heldOut())
-                .evaluate("ood", ood())
+                .evaluate("heldOut", TestData.mnistHeldOut())
+                .evaluate("ood", TestData.fashionMnistOod())
                 .maxExamples(EXAMPLES)
                 .reportTo();
     }
@@ -63,31 +52,31 @@ class InvarianceListenerTest {
 
     @Test
     void labelsEpochsByCompletedEpochsAndHonoursEveryEpochs() {
-        MultiLayerNetwork net = SmallNets.cnn(1, false);
+        MultiLayerNetwork net = TestNetworks.tinyCnn(1, 1e-3, false);
         InvarianceListener every2 = listener().everyEpochs(2).build();
         net.addListeners(every2);
-        net.fit(train(), 4);
+        net.fit(TestData.mnistTraining128(), 4);
         assertEquals(List.of("2:heldOut", "2:ood", "4:heldOut", "4:ood"), epochsAndNames(every2.history()));
 
         // fit(iterator) once per epoch, continuing the same network's count: epochs 5 and 6.
         InvarianceListener each = listener().build();
         net.setListeners(each);
-        net.fit(train());
-        net.fit(train());
+        net.fit(TestData.mnistTraining128());
+        net.fit(TestData.mnistTraining128());
         assertEquals(List.of("5:heldOut", "5:ood", "6:heldOut", "6:ood"), epochsAndNames(each.history()));
         assertEquals(6, net.getEpochCount());
     }
 
     @Test
     void measuresTheModelAsItIsAtTheEndOfEachEpoch() {
-        MultiLayerNetwork net = SmallNets.cnn(2, true);
+        MultiLayerNetwork net = TestNetworks.tinyCnn(2, 1e-3, true);
         InvarianceListener listener = listener().build();
         net.addListeners(listener);
-        net.fit(train(), 2);
+        net.fit(TestData.mnistTraining128(), 2);
 
         // After the last epoch the network no longer changes: the listener's epoch-2 report is
         // exactly what the evaluator measures now.
-        InvarianceReport direct = listener.evaluator().evaluate(net, ood());
+        InvarianceReport direct = listener.evaluator().evaluate(net, TestData.fashionMnistOod());
         assertEquals(direct, listener.history("ood").get(2));
         // Training moved the network between epochs, and the reports see it.
         assertNotEquals(listener.history("heldOut").get(1), listener.history("heldOut").get(2));
@@ -101,25 +90,25 @@ class InvarianceListenerTest {
     }
 
     @Test
-    void worksWithAComputationGraph() {
-        ComputationGraph graph = SmallNets.graph(3);
+    void measuresAComputationGraphAfterEachEpochLikeTheEvaluator() {
+        ComputationGraph graph = TestNetworks.tinyCnnGraph(3, 1e-3, true);
         InvarianceListener listener = listener().layers("conv", "dense", "output").build();
         graph.addListeners(listener);
-        graph.fit(train(), 2);
+        graph.fit(TestData.mnistTraining128(), 2);
         assertEquals(List.of("1:heldOut", "1:ood", "2:heldOut", "2:ood"), epochsAndNames(listener.history()));
         InvarianceReport r = listener.history("heldOut").get(2);
         assertEquals(List.of("conv", "dense", "output"), r.layers());
-        assertEquals(listener.evaluator().evaluate(graph, heldOut()), r);
+        assertEquals(listener.evaluator().evaluate(graph, TestData.mnistHeldOut()), r);
     }
 
     @Test
     void evaluateNowGivesABaselineAtEpochZero() {
-        MultiLayerNetwork net = SmallNets.cnn(4, false);
+        MultiLayerNetwork net = TestNetworks.tinyCnn(4, 1e-3, false);
         InvarianceListener listener = listener().build();
         List<EpochReport> made = listener.evaluateNow(net);
         assertEquals(List.of("0:heldOut", "0:ood"), epochsAndNames(made));
         net.addListeners(listener);
-        net.fit(train(), 1);
+        net.fit(TestData.mnistTraining128(), 1);
         assertEquals(List.of("0:heldOut", "0:ood", "1:heldOut", "1:ood"), epochsAndNames(listener.history()));
     }
 
@@ -130,16 +119,16 @@ class InvarianceListenerTest {
      */
     @Test
     void neverChangesTrainingMultiLayerNetwork() {
-        MultiLayerNetwork plain = SmallNets.cnn(5, true);
-        plain.fit(train(), 3);
+        MultiLayerNetwork plain = TestNetworks.tinyCnn(5, 1e-3, true);
+        plain.fit(TestData.mnistTraining128(), 3);
 
-        MultiLayerNetwork watched = SmallNets.cnn(5, true);
+        MultiLayerNetwork watched = TestNetworks.tinyCnn(5, 1e-3, true);
         InvarianceListener listener = listener()
                 .reportTo(Reporters.log(s -> { }), Reporters.csv(dir), Reporters.jsonLines(dir), Reporters.charts(dir),
                         Reporters.html(dir))
                 .build();
         watched.addListeners(listener);
-        watched.fit(train(), 3);
+        watched.fit(TestData.mnistTraining128(), 3);
 
         assertEquals(6, listener.history().size());
         assertTrue(listener.history().stream().noneMatch(EpochReport::failed), listener.history().toString());
@@ -152,11 +141,11 @@ class InvarianceListenerTest {
 
     @Test
     void neverChangesTrainingComputationGraph() {
-        ComputationGraph plain = SmallNets.graph(6);
-        plain.fit(train(), 2);
-        ComputationGraph watched = SmallNets.graph(6);
+        ComputationGraph plain = TestNetworks.tinyCnnGraph(6, 1e-3, true);
+        plain.fit(TestData.mnistTraining128(), 2);
+        ComputationGraph watched = TestNetworks.tinyCnnGraph(6, 1e-3, true);
         watched.addListeners(listener().build());
-        watched.fit(train(), 2);
+        watched.fit(TestData.mnistTraining128(), 2);
         assertEquals(plain.params(), watched.params());
         assertEquals(plain.getUpdater().getStateViewArray(), watched.getUpdater().getStateViewArray());
     }
@@ -182,16 +171,16 @@ class InvarianceListenerTest {
         InvarianceListener listener = InvarianceListener.builder()
                 .inputAction(ImageActions.rotation(Groups.c4()))
                 .evaluate("broken", broken)
-                .evaluate("heldOut", heldOut())
+                .evaluate("heldOut", TestData.mnistHeldOut())
                 .maxExamples(EXAMPLES)
                 .reportTo(new FullDisk(), collecting, Reporters.csv(dir))
                 .build();
-        MultiLayerNetwork watched = SmallNets.cnn(7, true);
+        MultiLayerNetwork watched = TestNetworks.tinyCnn(7, 1e-3, true);
         watched.addListeners(listener);
-        watched.fit(train(), 2);
+        watched.fit(TestData.mnistTraining128(), 2);
 
-        MultiLayerNetwork plain = SmallNets.cnn(7, true);
-        plain.fit(train(), 2);
+        MultiLayerNetwork plain = TestNetworks.tinyCnn(7, 1e-3, true);
+        plain.fit(TestData.mnistTraining128(), 2);
         assertEquals(plain.params(), watched.params(), "a failing listener must not change training either");
         assertEquals(2, watched.getEpochCount());
 
@@ -216,7 +205,7 @@ class InvarianceListenerTest {
     /** A diverged network (NaN weights) gives NaN values and warnings, not failures, and every reporter copes. */
     @Test
     void nanActivationsAreReportedAsNaNAndEveryReporterCopes() throws Exception {
-        MultiLayerNetwork net = SmallNets.cnn(10, false);
+        MultiLayerNetwork net = TestNetworks.tinyCnn(10, 1e-3, false);
         net.params().assign(Double.NaN);
         InvarianceListener listener = listener()
                 .reportTo(Reporters.log(s -> { }), Reporters.csv(dir), Reporters.jsonLines(dir), Reporters.charts(dir),
@@ -232,30 +221,30 @@ class InvarianceListenerTest {
 
     @Test
     void iteratorsAreResetBeforeAndAfterUse() {
-        DataSetIterator data = heldOut();
+        DataSetIterator data = TestData.mnistHeldOut();
         data.next();
         data.next(); // left mid-way by someone else
         InvarianceListener listener = InvarianceListener.builder().inputAction(ImageActions.rotation(Groups.c4()))
                 .evaluate("heldOut", data).maxExamples(EXAMPLES).reportTo().build();
-        MultiLayerNetwork net = SmallNets.cnn(8, false);
+        MultiLayerNetwork net = TestNetworks.tinyCnn(8, 1e-3, false);
         listener.evaluateNow(net);
         InvarianceReport fromStart = InvarianceEvaluator.builder().inputAction(ImageActions.rotation(Groups.c4()))
-                .maxExamples(EXAMPLES).build().evaluate(net, heldOut());
+                .maxExamples(EXAMPLES).build().evaluate(net, TestData.mnistHeldOut());
         assertEquals(fromStart, listener.history("heldOut").get(0));
-        assertEquals(Datasets.mnist().slice(8_000, 24).getFeatures(), data.next().getFeatures(),
+        assertEquals(TestData.mnistDigits(8_000, 24), data.next().getFeatures(),
                 "the iterator is back at its start after use");
     }
 
     @Test
     void builderRejectsBadSettingsNamingThem() {
         IllegalArgumentException noAction = assertThrows(IllegalArgumentException.class,
-                () -> InvarianceListener.builder().evaluate("a", heldOut()).build());
+                () -> InvarianceListener.builder().evaluate("a", TestData.mnistHeldOut()).build());
         assertTrue(noAction.getMessage().contains("inputAction"));
         IllegalArgumentException noData = assertThrows(IllegalArgumentException.class,
                 () -> InvarianceListener.builder().inputAction(ImageActions.rotation(Groups.c4())).build());
         assertTrue(noData.getMessage().contains("evaluate"));
         IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
-                () -> InvarianceListener.builder().evaluate("a", heldOut()).evaluate("a", ood()));
+                () -> InvarianceListener.builder().evaluate("a", TestData.mnistHeldOut()).evaluate("a", TestData.fashionMnistOod()));
         assertTrue(twice.getMessage().contains("'a'"));
         IllegalArgumentException every = assertThrows(IllegalArgumentException.class,
                 () -> InvarianceListener.builder().everyEpochs(0));
@@ -273,9 +262,9 @@ class InvarianceListenerTest {
     void reportersReceiveSettingsAndOneTablePerEpoch() {
         List<String> out = new ArrayList<>();
         InvarianceListener listener = listener().runId("run-42").reportTo(Reporters.log(out::add)).build();
-        MultiLayerNetwork net = SmallNets.cnn(9, false);
+        MultiLayerNetwork net = TestNetworks.tinyCnn(9, 1e-3, false);
         net.addListeners(listener);
-        net.fit(train(), 2);
+        net.fit(TestData.mnistTraining128(), 2);
         assertEquals(3, out.size(), "settings, then one table per epoch");
         assertTrue(out.get(0).contains("run-42") && out.get(0).contains("C4") && out.get(0).contains("MultiLayerNetwork"),
                 out.get(0));

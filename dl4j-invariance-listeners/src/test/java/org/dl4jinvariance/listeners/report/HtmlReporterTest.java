@@ -18,7 +18,7 @@ class HtmlReporterTest {
     Path dir;
 
     @Test
-    void onePageWithSettingsTablesAndEmbeddedCharts() throws Exception {
+    void writesOneSelfContainedPageWithSettingsTablesAndEmbeddedCharts() throws Exception {
         HtmlReporter html = new HtmlReporter(dir);
         Fixtures.drive(html, Fixtures.settings("run-h"), 1, 3);
         html.record(EpochReport.evaluationFailed(4, "oodFashion", new IllegalStateException("<broken>"), 2));

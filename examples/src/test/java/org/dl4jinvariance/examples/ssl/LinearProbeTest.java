@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.examples.Cnns;
 import org.dl4jinvariance.metric.MetricValue;
+import org.dl4jinvariance.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -51,7 +51,7 @@ class LinearProbeTest {
     @Test
     void featuresAreTheNamedLayersActivations() {
         MultiLayerNetwork net = Cnns.plain(3);
-        INDArray x = Datasets.mnist().slice(0, 7).getFeatures();
+        INDArray x = TestData.mnistDigits(7);
         INDArray dense = LinearProbe.features(net, "dense", x);
         assertArrayEquals(new long[] {7, 64}, dense.shape());
         INDArray expected = net.feedForward(x, false).get(7);   // input, conv1, pool1, conv2, pool2, conv3, gap, dense

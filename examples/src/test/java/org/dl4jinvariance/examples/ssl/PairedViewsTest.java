@@ -14,10 +14,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.dl4jinvariance.action.GroupAction;
 import org.dl4jinvariance.action.ImageActions;
-import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.data.GroupAugmentation;
 import org.dl4jinvariance.examples.Cnns;
 import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,7 +41,7 @@ class PairedViewsTest {
     @Test
     void everyMinibatchTheNetworkTrainsOnHoldsTwoViewsOfTheSameImageInRows2kAnd2kPlus1() {
         // Views = a random C4 rotation each (exact and invertible), so every row can be traced to its image.
-        INDArray images = Datasets.mnist().slice(0, 22).getFeatures();
+        INDArray images = TestData.mnistDigits(22);
         int batchImages = 8;                                    // 3 minibatches: 8, 8 and 6 images
         PairedViews views = new PairedViews(images, batchImages, 4, ViewAugmentation.identity(), 7);
         views.setPreProcessor(GroupAugmentation.of(C4, 11));
@@ -76,7 +76,7 @@ class PairedViewsTest {
 
     @Test
     void viewsDifferBetweenEpochsAndRepeatWithTheSeed() {
-        INDArray images = Datasets.mnist().slice(0, 4).getFeatures();
+        INDArray images = TestData.mnistDigits(4);
         ViewAugmentation noisy = ViewAugmentation.shiftAndNoise(2, 0.1);
         PairedViews a = new PairedViews(images, 4, 3, noisy, 5);
         PairedViews b = new PairedViews(images, 4, 3, noisy, 5);
@@ -91,7 +91,7 @@ class PairedViewsTest {
 
     @Test
     void shiftWithoutNoiseMovesThePixels() {
-        INDArray image = Datasets.mnist().slice(0, 1).getFeatures();
+        INDArray image = TestData.mnistDigits(1);
         INDArray unchanged = ViewAugmentation.shiftAndNoise(0, 0).apply(image, new java.util.Random(1));
         assertEquals(image, unchanged);
         INDArray shifted = ViewAugmentation.shiftAndNoise(3, 0).apply(image, new java.util.Random(1));
@@ -101,7 +101,7 @@ class PairedViewsTest {
 
     @Test
     void badArgumentsAreNamed() {
-        INDArray images = Datasets.mnist().slice(0, 2).getFeatures();
+        INDArray images = TestData.mnistDigits(2);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new PairedViews(images, 0, 3, ViewAugmentation.identity(), 1));
         assertTrue(e.getMessage().contains("batchImages"), e.getMessage());
@@ -110,7 +110,7 @@ class PairedViewsTest {
 
     @Test
     void rotationPretextLabelsEachImageWithItsRotation() {
-        INDArray images = Datasets.mnist().slice(0, 10).getFeatures();
+        INDArray images = TestData.mnistDigits(10);
         RotationPretext pretext = new RotationPretext(images, 10, C4, 3);
         DataSet ds = pretext.next();
         int[] seen = new int[4];
