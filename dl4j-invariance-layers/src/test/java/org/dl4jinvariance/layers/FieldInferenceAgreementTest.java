@@ -29,6 +29,8 @@ import org.dl4jinvariance.metric.InvarianceEvaluator;
 import org.dl4jinvariance.metric.InvarianceReport;
 import org.dl4jinvariance.metric.MetricKeys;
 import org.dl4jinvariance.metric.MetricValue;
+import org.dl4jinvariance.testing.EquivariantTestNetworks;
+import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.DataSet;
@@ -57,14 +59,25 @@ class FieldInferenceAgreementTest {
 
     private static Map<String, Case> networks() {
         Map<String, Case> nets = new LinkedHashMap<>();
-        nets.put("C4 stack", new Case(Fixtures.init(Fixtures.stack(Groups.c4(), GroupPooling.Mode.MAX, 1)), Groups.c4()));
-        nets.put("D4 stack", new Case(Fixtures.init(Fixtures.stack(Groups.d4(), GroupPooling.Mode.MEAN, 2)), Groups.d4()));
-        nets.put("C8 stack (interpolated)", new Case(Fixtures.init(Fixtures.stack(Groups.byName("C8"),
+        nets.put("C4 stack", new Case(TestNetworks.init(EquivariantTestNetworks.fourLayerStack(Groups.c4(), GroupPooling.Mode.MAX, 1)), Groups.c4()));
+        nets.put("D4 stack", new Case(TestNetworks.init(EquivariantTestNetworks.fourLayerStack(Groups.d4(), GroupPooling.Mode.MEAN, 2)), Groups.d4()));
+        nets.put("C8 stack (interpolated)", new Case(TestNetworks.init(EquivariantTestNetworks.fourLayerStack(Groups.byName("C8"),
                 GroupPooling.Mode.MAX, 3)), Groups.byName("C8")));
         nets.put("C4 stack exported to plain layers", new Case(EquivariantExport.toPlain(
-                Fixtures.init(Fixtures.stack(Groups.c4(), GroupPooling.Mode.MAX, 4))), Groups.c4()));
+                TestNetworks.init(EquivariantTestNetworks.fourLayerStack(Groups.c4(), GroupPooling.Mode.MAX, 4))), Groups.c4()));
         nets.put("C4 graph with group batch normalization", new Case(graphWithBatchNorm(), Groups.c4()));
         nets.put("plain CNN", new Case(plainCnn(), Groups.c4()));
+        // The shared fixtures of the whole test suite.
+        nets.put("every layer, flat input (D4)", new Case(TestNetworks.init(
+                EquivariantTestNetworks.everyLayerFlatInput(Groups.d4(), 5)), Groups.d4()));
+        nets.put("every layer, graph (C4)", new Case(TestNetworks.init(
+                EquivariantTestNetworks.everyLayerGraph(Groups.c4(), 6)), Groups.c4()));
+        nets.put("small CNN", new Case(TestNetworks.smallCnn(7, org.nd4j.linalg.api.buffer.DataType.FLOAT), Groups.c4()));
+        nets.put("small CNN graph", new Case(TestNetworks.smallCnnGraph(7, org.nd4j.linalg.api.buffer.DataType.FLOAT),
+                Groups.d4()));
+        nets.put("tiny CNN with dropout", new Case(TestNetworks.tinyCnn(8, 1e-3, true), Groups.c4()));
+        nets.put("batch-norm CNN graph", new Case(TestNetworks.batchNormCnnGraph(9), Groups.c4()));
+        nets.put("C4-symmetric kernels", new Case(TestNetworks.c4SymmetricKernelCnn(10), Groups.c4()));
         return nets;
     }
 
@@ -86,7 +99,7 @@ class FieldInferenceAgreementTest {
     }
 
     private static MultiLayerNetwork plainCnn() {
-        return Fixtures.init(new NeuralNetConfiguration.Builder().seed(1).list()
+        return TestNetworks.init(new NeuralNetConfiguration.Builder().seed(1).list()
                 .layer(new ConvolutionLayer.Builder().nOut(8).kernelSize(3, 3).convolutionMode(ConvolutionMode.Same)
                         .activation(Activation.RELU).build())
                 .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
@@ -165,7 +178,7 @@ class FieldInferenceAgreementTest {
 
     @Test
     void equivariantLayerFedAnotherGroupsFieldThroughPlainLayersIsRejectedByTheInference() {
-        MultiLayerNetwork net = Fixtures.init(c4ThenD4(true));
+        MultiLayerNetwork net = TestNetworks.init(c4ThenD4(true));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> FieldInference.of(net, ImageActions.rotation(Groups.c4())));
         assertTrue(e.getMessage().contains("'gbn'") && e.getMessage().contains("regular(D4, 2)")
@@ -178,7 +191,7 @@ class FieldInferenceAgreementTest {
 
     @Test
     void networkOfAnotherGroupThanTheActionReportsUnknownFieldsWithTheReason() {
-        MultiLayerNetwork c4 = Fixtures.init(Fixtures.stack(Groups.c4(), GroupPooling.Mode.MAX, 1));
+        MultiLayerNetwork c4 = TestNetworks.init(EquivariantTestNetworks.fourLayerStack(Groups.c4(), GroupPooling.Mode.MAX, 1));
         FieldInference.LayerField lift = FieldInference.of(c4, ImageActions.rotation(Groups.d4())).field("lift");
         assertFalse(lift.isKnown());
         assertTrue(lift.reason().contains("regular(C4, 4)") && lift.reason().contains("D4"), lift.reason());
