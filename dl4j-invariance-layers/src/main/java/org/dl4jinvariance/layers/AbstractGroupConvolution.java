@@ -54,6 +54,8 @@ public abstract class AbstractGroupConvolution extends FeedForwardLayer implemen
     protected long inputWidth;
 
     private transient boolean exactnessLogged;
+    /** The nIn the user gave the builder (0 = none); transient: a loaded configuration has its nIn already. */
+    private transient long explicitNIn;
 
     protected AbstractGroupConvolution() {
     }
@@ -89,6 +91,7 @@ public abstract class AbstractGroupConvolution extends FeedForwardLayer implemen
         }
         ConvolutionUtils.validateConvolutionModePadding(convolutionMode, padding);
         initializeConstraints(b);
+        this.explicitNIn = nIn;
     }
 
     /** |H|: 1 when the input is plain channels (lifting), |G| when it is regular fields. */
@@ -286,6 +289,13 @@ public abstract class AbstractGroupConvolution extends FeedForwardLayer implemen
         InputType.InputTypeConvolutional c = LayerChecks.convolutional(kind, inputType);
         long fields = inputGroupOrder() == 1 ? c.getChannels()
                 : LayerChecks.regularFields(kind, getGroup(), c.getChannels());
+        if (explicitNIn > 0 && explicitNIn != fields) {
+            // DL4J's own layers let the InputType silently replace an explicit nIn; a wrong nIn
+            // given on purpose is a mistake worth stopping for.
+            throw new IllegalArgumentException(kind + ": nIn = " + explicitNIn + (inputGroupOrder() == 1 ? " channels" : " fields")
+                    + " was given but the input has " + c.getChannels() + " channels (" + fields
+                    + (inputGroupOrder() == 1 ? " channels)" : " fields of " + getGroup().name() + ")"));
+        }
         if (nIn <= 0 || override) {
             nIn = fields;
         } else if (nIn != fields) {

@@ -119,7 +119,9 @@ public final class EquivariantExport {
 
     /** An initialised network whose equivariant layers agree on their fields (checked by {@link FieldInference}). */
     private static void checkExportable(Model net) {
-        if (net == null || net.params() == null) {
+        boolean initialised = net instanceof MultiLayerNetwork mln ? mln.getLayers() != null
+                : net instanceof ComputationGraph cg && cg.getLayers() != null;
+        if (!initialised) {
             throw new IllegalArgumentException("toPlain needs an initialised network (call init() first), got "
                     + (net == null ? "null" : "a network without parameters"));
         }

@@ -41,6 +41,8 @@ import org.nd4j.shade.jackson.annotation.JsonIgnore;
  */
 public class GroupBatchNormalization extends FeedForwardLayer implements EquivariantLayer, ExportsToPlain {
 
+    /** The number of fields the user gave the builder (0 = none); transient: a loaded configuration has it already. */
+    private transient long explicitNIn;
     private String groupName;
     private double eps = 1e-5;
     private double decay = 0.9;
@@ -74,6 +76,7 @@ public class GroupBatchNormalization extends FeedForwardLayer implements Equivar
         this.nIn = fields;
         this.nOut = fields;
         initializeConstraints(b);
+        this.explicitNIn = this.nIn;
     }
 
     /** Same as {@code new GroupBatchNormalization.Builder()}. */
@@ -177,6 +180,11 @@ public class GroupBatchNormalization extends FeedForwardLayer implements Equivar
         long channels = inputType instanceof InputType.InputTypeFeedForward ff ? ff.getSize()
                 : LayerChecks.convolutional(kind, inputType).getChannels();
         long fields = LayerChecks.regularFields(kind, getGroup(), channels);
+        if (explicitNIn > 0 && explicitNIn != fields) {
+            // An explicit field count that the input contradicts is a mistake, not something to replace silently.
+            throw new IllegalArgumentException(kind + ": nIn = " + explicitNIn + " fields was given but the input has "
+                    + fields + " fields of " + groupName);
+        }
         if (nIn <= 0 || override) {
             nIn = fields;
             nOut = fields;

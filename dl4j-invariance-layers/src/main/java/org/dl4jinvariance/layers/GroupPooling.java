@@ -57,6 +57,8 @@ public class GroupPooling extends NoParamLayer implements EquivariantLayer, Expo
         }
     }
 
+    /** The number of fields the user gave the builder (0 = none); transient: a loaded configuration has it already. */
+    private transient long explicitNIn;
     private String groupName;
     private Mode mode = Mode.MAX;
     /** Input fields (0 = unknown until setInputType or the first forward pass). */
@@ -79,6 +81,7 @@ public class GroupPooling extends NoParamLayer implements EquivariantLayer, Expo
             throw new IllegalArgumentException(kind + ": nIn (fields) must be >= 0, got " + b.nIn);
         }
         this.nIn = b.nIn;
+        this.explicitNIn = this.nIn;
         initializeConstraints(b);
     }
 
@@ -190,6 +193,11 @@ public class GroupPooling extends NoParamLayer implements EquivariantLayer, Expo
             flatInput = false;
             inputHeight = c.getHeight();
             inputWidth = c.getWidth();
+        }
+        if (explicitNIn > 0 && explicitNIn != fields) {
+            // An explicit field count that the input contradicts is a mistake, not something to replace silently.
+            throw new IllegalArgumentException(kind + ": nIn = " + explicitNIn + " fields was given but the input has "
+                    + fields + " fields of " + groupName);
         }
         if (nIn <= 0 || override) {
             nIn = fields;

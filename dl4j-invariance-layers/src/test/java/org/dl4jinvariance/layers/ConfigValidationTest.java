@@ -82,7 +82,7 @@ class ConfigValidationTest {
         assertTrue(msg.contains("5 channels, not a multiple of |C2| = 2"), msg);
     }
 
-    /** As in DL4J, the InputType overrides nIn unless overrideNinUponBuild(false); then a mismatch fails. */
+    /** An explicit nIn the input contradicts fails, also with overrideNinUponBuild(false). */
     @Test
     void explicitNInThatDisagreesWithTheInputFails() {
         String msg = fails(() -> new NeuralNetConfiguration.Builder().list()
@@ -91,7 +91,7 @@ class ConfigValidationTest {
                 .layer(new GlobalPoolingLayer.Builder().build())
                 .layer(new OutputLayer.Builder().nOut(2).build())
                 .setInputType(InputType.convolutional(12, 12, 1)).overrideNinUponBuild(false).build());
-        assertTrue(msg.contains("nIn = 3 fields but the input has 8 channels (2 fields of C4)"), msg);
+        assertTrue(msg.contains("nIn = 3 fields was given but the input has 8 channels (2 fields of C4)"), msg);
     }
 
     @Test
