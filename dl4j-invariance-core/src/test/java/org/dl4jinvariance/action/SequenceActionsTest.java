@@ -186,6 +186,18 @@ class SequenceActionsTest {
     }
 
     @Test
+    void actionsAndTheirFeatureMapFieldsAreEqualByValue() {
+        assertEquals(SequenceActions.cyclicTimeShift(7, 4), SequenceActions.cyclicTimeShift(7, 4));
+        assertEquals(SequenceActions.cyclicTimeShift(7, 4).hashCode(), SequenceActions.cyclicTimeShift(7, 4).hashCode());
+        assertEquals(SequenceActions.timeReversal(), SequenceActions.timeReversal());
+        assertEquals(FieldType.featureMaps(SequenceActions.cyclicTimeShift(7, 4)),
+                SequenceActions.cyclicTimeShift(7, 4).featureMapField().orElseThrow());
+        assertFalse(SequenceActions.cyclicTimeShift(7, 4).equals(SequenceActions.cyclicTimeShift(14, 2)));
+        assertFalse(SequenceActions.cyclicTimeShift(7, 4).equals(SequenceActions.cyclicTimeShift(7, 2)));
+        assertFalse(SequenceActions.cyclicTimeShift(1, 2).equals(SequenceActions.timeReversal()));
+    }
+
+    @Test
     void typedCapabilitiesSaySequenceAndFeatureMapsOfTheActionItself() {
         GroupAction shift = SequenceActions.cyclicTimeShift(7, 4);
         assertTrue(shift.layout().isSequence());

@@ -264,8 +264,8 @@ class SequenceEvaluationTest {
         assertFalse(r.get("lstm", MetricKeys.EQUIVARIANCE).isApplicable(), r.toString());
     }
 
-    @Test
-    void lstmWithRnnOutputLayerRunsAndMeasuresPerTimeStepLayers() {
+    /** lstm: LSTM 5 → output: RnnOutputLayer softmax 4 per time step. */
+    private static MultiLayerNetwork lstmPerStepNet() {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(8)
                 .list()
@@ -276,6 +276,24 @@ class SequenceEvaluationTest {
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
+        return net;
+    }
+
+    @Test
+    void aFieldTypeGivenPerLayerWithAnotherInstanceOfTheSameShiftCarriesOnToPerTimeStepLayers() {
+        InvarianceReport r = InvarianceEvaluator.builder()
+                .inputAction(SequenceActions.cyclicTimeShift(3, 4))
+                .metrics(List.of(new EquivarianceDeviation(Distance.COSINE)))
+                .fieldType("lstm", FieldType.featureMaps(SequenceActions.cyclicTimeShift(3, 4)))
+                .maxExamples(16)
+                .build()
+                .evaluate(lstmPerStepNet(), iterator(randomSequences(16, 17, false)));
+        assertTrue(r.get("output", MetricKeys.EQUIVARIANCE).isApplicable(), r.toString());
+    }
+
+    @Test
+    void lstmWithRnnOutputLayerRunsAndMeasuresPerTimeStepLayers() {
+        MultiLayerNetwork net = lstmPerStepNet();
         DataSet plain = randomSequences(32, 15, false);
         INDArray perStepLabels = Nd4j.zeros(DataType.FLOAT, 32, CLASSES, T);
         Random random = new Random(3);
