@@ -66,7 +66,7 @@ public final class Sequences implements Callable<Integer> {
     static final String REVERSAL = "time-reversal";
     static final String CONV = "conv1d-circular";
     static final String LSTM_ID = "lstm";
-    static final String[] CONV_LAYERS = {"conv1", "conv2", "gap", "dense", "output"};
+    static final String[] CONV_LAYERS = {"conv1", "conv2", "conv3", "gap", "dense", "output"};
     static final String[] LSTM_LAYERS = {"lstm", "output"};
     private static final int STEPS = 28;
     private static final int BATCH = 64;
@@ -181,18 +181,21 @@ public final class Sequences implements Callable<Integer> {
     }
 
     /**
-     * pad1 → conv1 (Conv1D kernel 5, Truncate) → pad2 → conv2 (kernel 5) → gap (average over
-     * time) → dense 64 → softmax 10. Circular padding makes each convolution commute with cyclic
-     * time shifts, and the average over time forgets them.
+     * conv1, conv2, conv3: Conv1D kernel 5 (Truncate) with dilation 1, 2, 4, each after circular
+     * padding of 2·dilation steps on both sides (receptive field 29 ≥ 28 rows) → gap (average
+     * over time) → dense 64 → softmax 10. Circular padding makes each convolution commute with
+     * cyclic time shifts, and the average over time forgets them.
      */
     MultiLayerNetwork convNet() {
-        MultiLayerConfiguration conf = base().list()
-                .layer(new CircularPadding1D(2, 2))
-                .layer(new Convolution1DLayer.Builder().name("conv1").kernelSize(5).convolutionMode(ConvolutionMode.Truncate)
-                        .nOut(channels).activation(Activation.RELU).build())
-                .layer(new CircularPadding1D(2, 2))
-                .layer(new Convolution1DLayer.Builder().name("conv2").kernelSize(5).convolutionMode(ConvolutionMode.Truncate)
-                        .nOut(channels).activation(Activation.RELU).build())
+        NeuralNetConfiguration.ListBuilder list = base().list();
+        int[] dilations = {1, 2, 4};
+        for (int i = 0; i < dilations.length; i++) {
+            int d = dilations[i];
+            list.layer(new CircularPadding1D(2 * d, 2 * d))
+                    .layer(new Convolution1DLayer.Builder().name("conv" + (i + 1)).kernelSize(5).dilation(d)
+                            .convolutionMode(ConvolutionMode.Truncate).nOut(channels).activation(Activation.RELU).build());
+        }
+        MultiLayerConfiguration conf = list
                 .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).name("gap").build())
                 .layer(new DenseLayer.Builder().name("dense").nOut(64).activation(Activation.RELU).build())
                 .layer(output())

@@ -25,7 +25,7 @@ class SequencesTest {
         Sequences experiment = new Sequences();
         assertEquals(2, experiment.options.epochs);
         experiment.options.epochs = 1;
-        experiment.options.trainSize = 256;
+        experiment.options.trainSize = 128;
         experiment.options.evalSize = 64;
         experiment.options.out = dir;
         experiment.hidden = 8;
@@ -49,7 +49,7 @@ class SequencesTest {
             MetricValue v = Summary.value(conv, Sequences.SHIFT, layer, MetricKeys.INVARIANCE);
             assertTrue(v.mean() <= 1e-5 && v.n() == 64, layer + ": " + v);
         }
-        for (String layer : List.of("conv1", "conv2")) {
+        for (String layer : List.of("conv1", "conv2", "conv3")) {
             assertTrue(Summary.value(conv, Sequences.SHIFT, layer, MetricKeys.EQUIVARIANCE).mean() <= 1e-5, layer);
             assertTrue(Summary.value(conv, Sequences.SHIFT, layer, MetricKeys.INVARIANCE_NORMALIZED).mean() > 0.1, layer);
         }
