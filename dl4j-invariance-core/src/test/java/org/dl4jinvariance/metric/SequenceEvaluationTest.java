@@ -18,6 +18,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jinvariance.action.GroupAction;
 import org.dl4jinvariance.action.SequenceActions;
@@ -213,6 +214,25 @@ class SequenceEvaluationTest {
         assertTrue(eq.notApplicable().contains("[4, 8]") && eq.notApplicable().contains("multiple of 8"), eq.notApplicable());
         assertTrue(r.get("conv", MetricKeys.INVARIANCE).isApplicable(), r.toString());
         assertTrue(r.get("pool", MetricKeys.INVARIANCE).mean() > 1e-6, "zero padding-free truncation is not invariant: " + r);
+    }
+
+    @Test
+    void aComputationGraphReadsMaskedSequencesTheSameWay() {
+        ComputationGraph graph = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(5).graphBuilder()
+                .addInputs("in")
+                .addLayer("conv", new Convolution1DLayer.Builder().kernelSize(1).nOut(6).activation(Activation.TANH).build(), "in")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "conv")
+                .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("output")
+                .setInputTypes(InputType.recurrent(CHANNELS, T))
+                .build());
+        graph.init();
+        InvarianceReport r = InvarianceEvaluator.builder().inputAction(SequenceActions.cyclicTimeShift(3, 4)).maxExamples(32)
+                .build().evaluate(graph, iterator(randomSequences(32, 18, true)));
+        assertTrue(r.get("pool", MetricKeys.INVARIANCE).mean() <= TOL, r.toString());
+        assertTrue(r.get("conv", MetricKeys.EQUIVARIANCE).mean() <= TOL, r.toString());
+        assertTrue(r.get("conv", MetricKeys.INVARIANCE_NORMALIZED).mean() > 0.1, r.toString());
     }
 
     /** conv: Conv1D kernel 1 (pointwise), 6 channels, tanh → pool: average over time → output: softmax 4. */
