@@ -17,6 +17,8 @@ import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.Subsampling1DLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -233,6 +235,56 @@ class SequenceEvaluationTest {
         assertTrue(r.get("pool", MetricKeys.INVARIANCE).mean() <= TOL, r.toString());
         assertTrue(r.get("conv", MetricKeys.EQUIVARIANCE).mean() <= TOL, r.toString());
         assertTrue(r.get("conv", MetricKeys.INVARIANCE_NORMALIZED).mean() > 0.1, r.toString());
+    }
+
+    /**
+     * conv (pointwise) → sub (average pooling, kernel 2, stride 2) → conv2 (pointwise) → pool: a
+     * shift by 4 of the 12 input steps moves the 6 pooled steps by 2, so the network is exactly
+     * equivariant, but not under "the input's shift" (4 steps) read on the pooled maps. The engine
+     * must not infer that field there; the right one, given per layer, reads 0.
+     */
+    @Test
+    void afterATimeStrideTheInputsShiftIsNotInferredAndTheRescaledOneGivenPerLayerReadsZero() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1).list()
+                .layer(new Convolution1DLayer.Builder().name("conv").kernelSize(1).nOut(4).activation(Activation.TANH).build())
+                .layer(new Subsampling1DLayer.Builder(SubsamplingLayer.PoolingType.AVG).name("sub").kernelSize(2).stride(2).build())
+                .layer(new Convolution1DLayer.Builder().name("conv2").kernelSize(1).nOut(4).activation(Activation.TANH).build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).name("pool").build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(CLASSES)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.recurrent(CHANNELS, T)).build());
+        net.init();
+        GroupAction shift = SequenceActions.cyclicTimeShift(4, 3);
+        InvarianceReport r = InvarianceEvaluator.builder().inputAction(shift).maxExamples(32).build()
+                .evaluate(net, iterator(randomSequences(32, 19, false)));
+        assertTrue(r.get("conv", MetricKeys.EQUIVARIANCE).mean() <= TOL, r.toString());
+        for (String layer : List.of("sub", "conv2")) {
+            MetricValue eq = r.get(layer, MetricKeys.EQUIVARIANCE);
+            assertFalse(eq.isApplicable(), layer + ": " + r);
+            assertTrue(eq.notApplicable().contains("time stride of 2"), eq.notApplicable());
+        }
+        // pooling over all of time still forgets the shift: trivial, and measured
+        assertTrue(r.get("pool", MetricKeys.EQUIVARIANCE).isApplicable(), r.toString());
+        assertTrue(r.get("pool", MetricKeys.INVARIANCE).mean() <= TOL, r.toString());
+
+        GroupAction halfShift = new GroupAction() {      // the same group acting by 2 steps on the pooled maps
+            @Override
+            public FiniteGroup group() {
+                return shift.group();
+            }
+
+            @Override
+            public INDArray apply(int g, INDArray x) {
+                return SequenceActions.cyclicTimeShift(2, 3).apply(g, x);
+            }
+        };
+        InvarianceReport given = InvarianceEvaluator.builder().inputAction(shift).maxExamples(32)
+                .metrics(List.of(new EquivarianceDeviation(Distance.COSINE)))
+                .fieldType("sub", FieldType.featureMaps(halfShift))
+                .fieldType("conv2", FieldType.featureMaps(halfShift))
+                .build().evaluate(net, iterator(randomSequences(32, 19, false)));
+        assertTrue(given.get("sub", MetricKeys.EQUIVARIANCE).mean() <= TOL, given.toString());
+        assertTrue(given.get("conv2", MetricKeys.EQUIVARIANCE).mean() <= TOL, given.toString());
     }
 
     /** conv: Conv1D kernel 1 (pointwise), 6 channels, tanh → pool: average over time → output: softmax 4. */
