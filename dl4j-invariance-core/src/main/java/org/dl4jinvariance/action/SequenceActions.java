@@ -89,6 +89,21 @@ public final class SequenceActions {
             return Optional.of(FieldType.featureMaps(this));
         }
 
+        /**
+         * Equal by value: the same kind of time permutation of the same group (so a field type
+         * {@code featureMaps(cyclicTimeShift(7, 4))} given per layer equals the one the input
+         * action {@code cyclicTimeShift(7, 4)} gives plain feature maps).
+         */
+        @Override
+        public boolean equals(Object o) {
+            return o != null && o.getClass() == getClass() && ((TimePermutationAction) o).group.equals(group);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * getClass().getName().hashCode() + group.hashCode();
+        }
+
         @Override
         public INDArray apply(int g, INDArray x) {
             group.checkElement(g);

@@ -50,6 +50,11 @@ import org.dl4jinvariance.probe.ModelProbe;
  *   <li>dense, output and loss layers after a trivial field stay trivial;</li>
  *   <li>a reshape between layers (an input preprocessor) keeps a trivial field and makes any
  *       other unknown;</li>
+ *   <li>under a sequence action, the action's feature-map field is not inferred for a layer
+ *       whose output has a time stride (Conv1D or 1D pooling with stride &gt; 1 on its path from
+ *       the input): a shift by k steps of the input moves such maps by k/stride steps, which the
+ *       action does not describe. The field is unknown there (give it per layer); global
+ *       pooling over time after such layers is still trivial;</li>
  *   <li>a layer reading a network input has ρ_in = the action's feature-map field, or trivial
  *       for an input the action does not act on;</li>
  *   <li>otherwise unknown, with the reason (graph vertices without a layer, dense layers after
@@ -88,6 +93,7 @@ public final class FieldInference {
     private final Set<String> actedInputs;
     private final Map<String, FieldType> overrides;
     private final Map<String, LayerField> resolved = new HashMap<>();
+    private final Map<String, LayerField> unstrided = new HashMap<>();
 
     private FieldInference(ModelProbe probe, GroupAction action, Collection<String> actedInputs,
             Map<String, FieldType> overrides) {
@@ -140,7 +146,46 @@ public final class FieldInference {
         return f;
     }
 
+    /** The rules, then the time-stride guard for fields inferred from a sequence action. */
     private LayerField infer(String key) {
+        LayerField f = rules(key);
+        if (f.isKnown() && !f.declared() && !overrides.containsKey(key) && action.layout().isSequence()
+                && action.featureMapField().map(f.field()::equals).orElse(false)) {
+            long stride = timeStride(key);
+            if (stride > 1) {
+                return LayerField.unknown("layer '" + key + "' has a time stride of " + stride + " from the input: a "
+                        + "shift by k steps of the input moves its maps by k/" + stride + " steps, which "
+                        + action.describe() + " does not describe; give fieldType(\"" + key + "\", ...)");
+            }
+        }
+        return f;
+    }
+
+    /** The field the rules give without the time-stride guard (what global pooling over time reads). */
+    private LayerField unstridedField(String key) {
+        LayerField f = unstrided.get(key);
+        if (f == null) {
+            f = rules(key);
+            unstrided.put(key, f);
+        }
+        return f;
+    }
+
+    /** The product of the time strides of {@code key} and the layers before it, back to the input. */
+    private long timeStride(String key) {
+        long stride = 1;
+        for (String at = key; at != null; at = probe.inputLayerOf(at)) {
+            Layer conf = probe.layerConfig(at);
+            if (conf instanceof ConvolutionLayer c && c.getStride() != null && c.getStride().length > 0) {
+                stride *= c.getStride()[0];
+            } else if (conf instanceof SubsamplingLayer p && p.getStride() != null && p.getStride().length > 0) {
+                stride *= p.getStride()[0];
+            }
+        }
+        return stride;
+    }
+
+    private LayerField rules(String key) {
         FieldType override = overrides.get(key);
         if (override != null) {
             return LayerField.known(override, false);
@@ -166,6 +211,14 @@ public final class FieldInference {
             return action.featureMapField().map(f -> LayerField.known(f, false)).orElseGet(() -> LayerField.unknown(
                     "plain feature maps of layer '" + key + "' have no natural action of " + group.name() + " under "
                             + action.describe() + "; give fieldType(\"" + key + "\", ...)"));
+        }
+        if (conf instanceof GlobalPoolingLayer && !in.isKnown() && action.layout().isSequence()) {
+            // ρ_in unknown only because of a time stride: pooling over all of time still forgets the shift
+            String from = probe.inputLayerOf(key);
+            LayerField raw = from == null || probe.inputPreProcessorOf(key) != null ? null : unstridedField(from);
+            if (raw != null && raw.isKnown() && !(raw.field() instanceof FieldType.Regular)) {
+                return LayerField.known(FieldType.trivial(), false);
+            }
         }
         if (!in.isKnown()) {
             return LayerField.unknown("no field type known for layer '" + key + "' (" + conf.getClass().getSimpleName()

@@ -3,20 +3,23 @@ package org.dl4jinvariance.metric;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.dl4jinvariance.field.FieldType;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * ρ(g) for one field type and one feature shape [C, H, W] or [C], as an index map
- * (ρ(g)c)[f] = c[σ_g(f)] wherever ρ(g) only moves entries (multiples of 90°, mirrors,
- * regular-field channel permutations).
+ * ρ(g) for one field type and one feature shape [C, H, W], [C] or any other (e.g. sequence
+ * feature maps [C, T]), as an index map (ρ(g)c)[f] = c[σ_g(f)] wherever ρ(g) only moves entries
+ * (multiples of 90°, mirrors, regular-field channel permutations, time shifts and reversal).
  *
  * <p>σ_g is found once per element by applying {@link FieldType#apply} to a small probe array
  * with distinct entries and recognizing "permute channels, transpose or not, reverse rows
  * and/or columns" — so it cannot disagree with the field's definition — and is then built for
  * the actual H×W. It factors into a channel map and a pixel map, so it also works on DL4J's
- * [C, N, H, W] memory layout ({@link ActivationBuffer}). Other fields (bilinear rotations) are
- * not permutations: {@link #isPermutation} is false and callers apply the field itself.
+ * [C, N, H, W] memory layout ({@link ActivationBuffer}). For other shapes (sequence feature maps
+ * [C, T]) the probe has the actual shape and σ_g is read off it whole. Other fields (bilinear
+ * rotations) are not permutations: {@link #isPermutation} is false and callers apply the field
+ * itself.
  */
 final class FieldTransform {
 
@@ -24,13 +27,23 @@ final class FieldTransform {
     private final long[] shape;
     private final Plan[] plans;
 
-    /** ρ(g)c = reverse rows/columns(transpose?(c with channel k ← channel channels[k])). */
-    private record Plan(boolean exact, boolean transpose, boolean flipH, boolean flipW, int[] channels) {
+    /**
+     * ρ(g)c = reverse rows/columns(transpose?(c with channel k ← channel channels[k])); or, when
+     * {@code whole} is given (shapes other than [C] and [C, H, W]), (ρ(g)c)[f] = c[whole[f]].
+     */
+    private record Plan(boolean exact, boolean transpose, boolean flipH, boolean flipW, int[] channels, int[] whole) {
+        Plan(boolean exact, boolean transpose, boolean flipH, boolean flipW, int[] channels) {
+            this(exact, transpose, flipH, flipW, channels, null);
+        }
     }
 
+    /** The largest example (features) whose whole index map is read off a probe. */
+    private static final long MAX_WHOLE_PROBE = 1 << 22;
+
     /**
-     * @param exampleShape one example's feature shape: [C, H, W] or [C]
-     * @throws IllegalArgumentException when the field cannot act on this shape
+     * @param exampleShape one example's feature shape: [C, H, W], [C] or any other
+     * @throws IllegalArgumentException when the field cannot act on this shape (for shapes other
+     *                                  than [C] and [C, H, W], found by applying it to a probe)
      */
     FieldTransform(FieldType field, int order, long[] exampleShape) {
         this.field = field;
@@ -63,6 +76,13 @@ final class FieldTransform {
     /** The map of the inner index i (see {@link #outerMap}); null = identity. */
     int[] innerMap(int g, int outer) {
         Plan p = requireExact(g);
+        if (p.whole() != null) {
+            if (outer != 1) {
+                throw new IllegalStateException("A whole-example index map needs the [1, N, F] layout, got " + outer
+                        + " outer blocks");
+            }
+            return p.whole();
+        }
         int[] pixels = shape.length == 3 ? pixelMap(p, (int) shape[1], (int) shape[2]) : null;
         if (outer != 1) {
             return pixels;
@@ -114,7 +134,7 @@ final class FieldTransform {
         int channels = (int) exampleShape[0];
         boolean spatial = exampleShape.length == 3;
         if (exampleShape.length != 1 && !spatial) {
-            return new Plan(false, false, false, false, null);
+            return discoverWhole(g, exampleShape);
         }
         int h = spatial ? 3 : 1;
         int w = spatial ? (exampleShape[1] == exampleShape[2] ? 3 : 5) : 1;
@@ -137,6 +157,49 @@ final class FieldTransform {
             }
         }
         return new Plan(false, false, false, false, null);
+    }
+
+    /**
+     * σ_g of a shape other than [C] and [C, H, W] (sequence feature maps [C, T]), read off ρ(g)
+     * applied to one probe example of that very shape with entries 1..F. The field's own
+     * {@link IllegalArgumentException} (e.g. a time shift that is no action on this length)
+     * propagates: ρ does not act on such features.
+     */
+    private Plan discoverWhole(int g, long[] exampleShape) {
+        long size = 1;
+        for (long d : exampleShape) {
+            size *= d;
+        }
+        long[] probeShape = new long[exampleShape.length + 1];
+        probeShape[0] = 1;
+        System.arraycopy(exampleShape, 0, probeShape, 1, exampleShape.length);
+        if (size > MAX_WHOLE_PROBE) {
+            field.apply(g, Nd4j.zeros(DataType.DOUBLE, probeShape));
+            return new Plan(false, false, false, false, null);
+        }
+        int f = (int) size;
+        double[] values = new double[f];
+        for (int i = 0; i < f; i++) {
+            values[i] = i + 1;
+        }
+        INDArray moved = field.apply(g, Nd4j.create(values, probeShape, 'c'));
+        if (!Arrays.equals(moved.shape(), probeShape)) {
+            return new Plan(false, false, false, false, null);
+        }
+        double[] out = moved.dup('c').data().asDouble();
+        int[] whole = new int[f];
+        boolean[] seen = new boolean[f];
+        boolean identity = true;
+        for (int i = 0; i < f; i++) {
+            long src = Math.round(out[i]) - 1;
+            if (out[i] != src + 1 || src < 0 || src >= f || seen[(int) src]) {
+                return new Plan(false, false, false, false, null);
+            }
+            seen[(int) src] = true;
+            whole[i] = (int) src;
+            identity &= src == i;
+        }
+        return new Plan(true, false, false, false, null, identity ? null : whole);
     }
 
     /** The channel permutation making {@code out} equal the candidate's pixel map of the probe, or null. */

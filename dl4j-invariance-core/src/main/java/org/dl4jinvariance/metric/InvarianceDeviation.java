@@ -60,6 +60,11 @@ public final class InvarianceDeviation implements OrbitMetric {
 
     @Override
     public MetricSamples compute(OrbitActivations o) {
+        String notOne = distance.usesInnerProducts() ? null : o.notOneDistributionReason();
+        if (notOne != null) {
+            String reason = "the KL distance compares one class distribution per example: " + notOne;
+            return new MetricSamples().notApplicable(KEY, reason).notApplicable(NORMALIZED_KEY, reason);
+        }
         int n = o.group().order();
         double[] values = new double[o.examples()];
         double[] baseline = new double[o.sets()];

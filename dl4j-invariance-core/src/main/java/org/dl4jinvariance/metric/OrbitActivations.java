@@ -28,6 +28,7 @@ public final class OrbitActivations {
     double[] transformedNormSq;
     double[] baselineEquivarianceInner;
     String equivarianceUnavailable;
+    long[] exampleShape;
     double[][] features;
     final Map<Perturbation, double[]> lieNorms = new HashMap<>();
     private double[][] probabilities;
@@ -70,6 +71,25 @@ public final class OrbitActivations {
     /** ⟨f(x_{s,j}), f(x_{s,k})⟩ for members j, k of baseline set s. */
     public double baselineInner(int s, int j, int k) {
         return require(baselineGram, OrbitStatistic.BASELINE_GRAM)[(s * order + j) * order + k];
+    }
+
+    /** One example's activation shape, e.g. [10] for class scores or [C, T] for a sequence layer. */
+    public long[] exampleShape() {
+        return exampleShape == null ? null : exampleShape.clone();
+    }
+
+    /**
+     * Why this layer's output is not one class distribution per example (null when it is): the
+     * output-only metrics compare p(g·x) as a single distribution, which per-time-step outputs
+     * [K, T] (an {@code RnnOutputLayer}) or per-pixel outputs [K, H, W] are not.
+     */
+    public String notOneDistributionReason() {
+        if (exampleShape == null || exampleShape.length <= 1) {
+            return null;
+        }
+        return "the output of layer '" + layer.name() + "' has shape " + java.util.Arrays.toString(exampleShape)
+                + " per example (one class distribution per time step or position, not one per example); read "
+                + "invariance, or equivariance under the layer's field, there instead";
     }
 
     /** True when ρ is known and applies to this layer's activations. */

@@ -59,6 +59,14 @@ public final class OrbitConsistency implements OrbitMetric {
 
     @Override
     public MetricSamples compute(OrbitActivations o) {
+        String notOne = o.notOneDistributionReason();
+        if (notOne != null) {
+            MetricSamples out = new MetricSamples();
+            for (MetricKey key : metricKeys(o.layer())) {
+                out.notApplicable(key, "consistency and accuracy compare one top-1 class per example: " + notOne);
+            }
+            return out;
+        }
         int[] y = o.classes();
         if (y == null) {
             throw new IllegalArgumentException("OrbitConsistency needs class labels, but the data set has none (labels = null)");

@@ -56,6 +56,7 @@ final class OrbitReducer {
         int order = layer.group().order();
         int sets = examples / order;
         INDArray act = nhwc && activations.rank() == 4 ? activations.permute(0, 3, 1, 2) : activations;
+        o.exampleShape = Arrays.copyOfRange(act.shape(), 1, act.rank());
         if (statistics.contains(OrbitStatistic.FEATURES)) {
             o.features = toRows(rows(act, 0, (long) order * examples));
         }

@@ -35,6 +35,11 @@ public final class PredictionInvariance implements OrbitMetric {
 
     @Override
     public MetricSamples compute(OrbitActivations o) {
+        String notOne = o.notOneDistributionReason();
+        if (notOne != null) {
+            return new MetricSamples().notApplicable(KEY, "prediction KL compares one class distribution per example: "
+                    + notOne);
+        }
         double[] values = new double[o.examples()];
         for (int b = 0; b < values.length; b++) {
             values[b] = Centroids.meanDistance(Distance.KL, InvarianceDeviation.orbitProbabilities(o, b));

@@ -2,9 +2,12 @@ package org.dl4jinvariance.metric;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import org.dl4jinvariance.action.GroupAction;
+import org.dl4jinvariance.action.SequenceActions;
 import org.dl4jinvariance.field.FieldType;
 import org.dl4jinvariance.group.CyclicGroup;
 import org.dl4jinvariance.group.DihedralGroup;
@@ -44,6 +47,23 @@ class FieldTransformTest {
         check(FieldType.regular(d4, 2), d4.order(), Nd4j.rand(DataType.DOUBLE, 24, 16, 5, 5));
         check(FieldType.regular(d4, 2), d4.order(), Nd4j.rand(DataType.DOUBLE, 16, 24, 5, 5).permute(1, 0, 2, 3));
         check(FieldType.regular(d4, 2), d4.order(), Nd4j.rand(DataType.DOUBLE, 24, 16));
+    }
+
+    @Test
+    void sequenceFeatureMapsUnderTimeShiftsAndReversalAreWholeExamplePermutations() {
+        GroupAction shift = SequenceActions.cyclicTimeShift(3, 4);
+        check(FieldType.featureMaps(shift), 4, Nd4j.rand(DataType.DOUBLE, 24, 5, 12));
+        check(FieldType.featureMaps(shift), 4, Nd4j.rand(DataType.FLOAT, 24, 5, 12));
+        // a strided view (as a layer's permuted output may be) is read through a copy
+        check(FieldType.featureMaps(shift), 4, Nd4j.rand(DataType.DOUBLE, 24, 12, 5).permute(0, 2, 1));
+        check(FieldType.featureMaps(SequenceActions.timeReversal()), 2, Nd4j.rand(DataType.DOUBLE, 10, 3, 7));
+    }
+
+    @Test
+    void aShiftThatIsNoActionOnTheLayersLengthIsRefusedWhenThePlanIsMade() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new FieldTransform(FieldType.featureMaps(SequenceActions.cyclicTimeShift(3, 4)), 4, new long[] {5, 8}));
+        assertTrue(e.getMessage().contains("multiple of 8"), e.getMessage());
     }
 
     @Test

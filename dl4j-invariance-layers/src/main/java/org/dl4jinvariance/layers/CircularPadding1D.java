@@ -22,7 +22,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Followed by a {@code Convolution1DLayer} in {@code Truncate} mode with kernel
  * left + right + 1 (stride 1), the convolution is exactly equivariant to cyclic time shifts,
  * which zero padding ({@code Same}) breaks at the borders. Backward: the gradient of each
- * copied step is added back to the step it was copied from.
+ * copied step is added back to the step it was copied from. Features masks [B, T] are padded
+ * the same way, so the convolution that follows reads a mask of its own input length.
  *
  * <pre>{@code
  * .layer(new CircularPadding1D(2, 2))
