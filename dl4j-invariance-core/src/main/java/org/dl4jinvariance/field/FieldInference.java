@@ -225,7 +225,14 @@ public final class FieldInference {
                     + "; its input: " + in.reason() + ")");
         }
         if (conf instanceof GlobalPoolingLayer) {
-            return in.field() instanceof FieldType.Regular ? in : LayerField.known(FieldType.trivial(), in.declared());
+            if (in.field() instanceof FieldType.Regular) {
+                return in;
+            }
+            // Pooling forgets where things are, so it is invariant to actions that only move
+            // positions (rotations, mirrors, shifts, reversal); a user's action on values may not be.
+            return in.field().movesPositionsOnly() ? LayerField.known(FieldType.trivial(), in.declared())
+                    : LayerField.unknown("global pooling of layer '" + key + "' after " + in.field().describe()
+                            + ", an action that may change values, not only positions; give fieldType(\"" + key + "\", ...)");
         }
         if (in.field().isTrivial() && (conf instanceof FeedForwardLayer || conf instanceof LossLayer
                 || conf instanceof RnnLossLayer || conf instanceof ActivationLayer)) {

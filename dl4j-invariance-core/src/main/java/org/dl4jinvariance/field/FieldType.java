@@ -63,6 +63,15 @@ public abstract class FieldType {
     /** ρ(g)·features for a batch; features are [B, ...] and never modified. */
     public abstract INDArray apply(int g, INDArray features);
 
+    /**
+     * True when ρ(g) only moves entries between positions of space or time (and, for regular
+     * fields, channels), so pooling over all positions is invariant to it. False for a user's
+     * action of unknown layout, which may change values.
+     */
+    boolean movesPositionsOnly() {
+        return true;
+    }
+
     /** True when this is a field of {@code group} (the trivial field is one of every group). */
     public abstract boolean isFieldOf(FiniteGroup group);
 
@@ -232,6 +241,11 @@ public abstract class FieldType {
 
         FeatureMaps(GroupAction action) {
             this.action = action;
+        }
+
+        @Override
+        boolean movesPositionsOnly() {
+            return action.layout().kind() != org.dl4jinvariance.action.InputLayout.Kind.ANY;
         }
 
         @Override

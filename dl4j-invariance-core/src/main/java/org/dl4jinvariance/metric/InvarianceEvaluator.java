@@ -147,7 +147,8 @@ public final class InvarianceEvaluator {
         ExampleChunks chunks = new ExampleChunks(source, first, maxExamples, chunkSize, seed);
         while (chunks.hasNext()) {
             Examples chunk = chunks.next();
-            int[] classes = chunk.labels() == null ? null : classesOf(chunk.labels());
+            // Per-time-step labels [B, K, T] have no single class per example: no per-class breakdown.
+            int[] classes = chunk.labels() == null || chunk.labels().rank() > 2 ? null : classesOf(chunk.labels());
             values.add(plan.contexts(probe, chunk, classes), chunk.size(), classes);
         }
         return values.report(settings(plan, values.examples()));

@@ -32,6 +32,7 @@ import org.dl4jinvariance.action.SequenceActions;
 import org.dl4jinvariance.metric.InvarianceEvaluator;
 import org.dl4jinvariance.metric.InvarianceReport;
 import org.dl4jinvariance.metric.MetricKeys;
+import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -59,7 +60,7 @@ class CircularPadding1DTest {
 
     @Test
     void copiesTheLastStepsBeforeTheFirstAndTheFirstAfterTheLast() {
-        MultiLayerNetwork net = Fixtures.init(new NeuralNetConfiguration.Builder().list()
+        MultiLayerNetwork net = TestNetworks.init(new NeuralNetConfiguration.Builder().list()
                 .layer(new CircularPadding1D(2, 1))
                 .setInputType(InputType.recurrent(2, 5)).build());
         // x[b, c, t] = 100·b + 10·c + t
@@ -88,7 +89,7 @@ class CircularPadding1DTest {
     }
 
     private static INDArray pad(int left, int right, INDArray x) {
-        return Fixtures.init(new NeuralNetConfiguration.Builder().list().layer(new CircularPadding1D(left, right))
+        return TestNetworks.init(new NeuralNetConfiguration.Builder().list().layer(new CircularPadding1D(left, right))
                 .setInputType(InputType.recurrent(x.size(1), x.size(2))).build()).output(x);
     }
 
@@ -134,7 +135,7 @@ class CircularPadding1DTest {
 
     @Test
     void circularPaddingMakesTruncatedConv1dEquivariantAndTimePoolingInvariantUnderCyclicShifts() {
-        MultiLayerNetwork net = Fixtures.init(shiftEquivariantStack(true, 3));
+        MultiLayerNetwork net = TestNetworks.init(shiftEquivariantStack(true, 3));
         for (GroupAction shift : List.of(SequenceActions.cyclicTimeShift(7, 4), SequenceActions.cyclicTimeShift(1, 28))) {
             InvarianceReport r = evaluate(net, shift, sequences(shift.group().order() == 4 ? 64 : 56, 1, false));
             for (String conv : List.of("conv1", "conv2")) {
@@ -152,7 +153,7 @@ class CircularPadding1DTest {
 
     @Test
     void zeroPaddingInsteadBreaksEquivarianceAtTheBorders() {
-        InvarianceReport r = evaluate(Fixtures.init(shiftEquivariantStack(false, 3)),
+        InvarianceReport r = evaluate(TestNetworks.init(shiftEquivariantStack(false, 3)),
                 SequenceActions.cyclicTimeShift(7, 4), sequences(32, 2, false));
         assertTrue(r.get("conv1", MetricKeys.EQUIVARIANCE).mean() > 1e-3, r.toString());
         assertTrue(r.get("pool", MetricKeys.INVARIANCE).mean() > 1e-5, r.toString());
@@ -164,7 +165,7 @@ class CircularPadding1DTest {
      */
     @Test
     void featuresMasksArePaddedLikeTheSequenceAndMoveWithTheShift() {
-        MultiLayerNetwork net = Fixtures.init(shiftEquivariantStack(true, 4));
+        MultiLayerNetwork net = TestNetworks.init(shiftEquivariantStack(true, 4));
         DataSet masked = sequences(32, 3, true);
         INDArray out = net.output(masked.getFeatures(), false, masked.getFeaturesMaskArray(), null);
         assertArrayEquals(new long[] {32, CLASSES}, out.shape());
@@ -202,7 +203,7 @@ class CircularPadding1DTest {
                 .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.recurrent(2, 6)).build();
-        MultiLayerNetwork net = Fixtures.init(conf);
+        MultiLayerNetwork net = TestNetworks.init(conf);
         Nd4j.getRandom().setSeed(1);
         INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 2, 6).subi(0.5);
         INDArray y = Nd4j.zeros(DataType.DOUBLE, 3, 3);
@@ -228,7 +229,7 @@ class CircularPadding1DTest {
                     .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
                             .activation(Activation.SOFTMAX).build())
                     .setInputType(InputType.recurrent(2, 5)).build();
-            MultiLayerNetwork net = Fixtures.init(conf);
+            MultiLayerNetwork net = TestNetworks.init(conf);
             Nd4j.getRandom().setSeed(2);
             INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2, 5).subi(0.5);
             INDArray y = Nd4j.zeros(DataType.DOUBLE, 2, 3, 5);
@@ -258,7 +259,7 @@ class CircularPadding1DTest {
         assertEquals(2, restoredPad.getRight());
 
         DataSet ds = sequences(16, 4, false);
-        MultiLayerNetwork net = Fixtures.init(conf);
+        MultiLayerNetwork net = TestNetworks.init(conf);
         for (int i = 0; i < 3; i++) {
             net.fit(ds);
         }
