@@ -56,7 +56,8 @@ final class EvaluationPlan {
         for (String l : requested == null ? probe.layerNames() : requested) {
             wanted.add(probe.resolve(l));
         }
-        fieldTypes.keySet().forEach(probe::resolve);
+        Set<String> userFields = new java.util.HashSet<>();
+        fieldTypes.keySet().forEach(l -> userFields.add(probe.resolve(l)));
         String output = probe.outputLayer();
         ProbedLayer asOutput = new ProbedLayer(output, group, true, null, null, false);
         ProbedLayer asHidden = new ProbedLayer(output, group, false, null, null, false);
@@ -77,7 +78,8 @@ final class EvaluationPlan {
                     stats.addAll(m.statistics(layer));
                 }
             }
-            reducers.put(key, new OrbitReducer(layer, stats, List.copyOf(perts), fields.isNhwc(key)));
+            reducers.put(key, new OrbitReducer(layer, stats, List.copyOf(perts), fields.isNhwc(key),
+                    userFields.contains(key)));
         }
     }
 

@@ -22,6 +22,31 @@ record Examples(INDArray[] features, INDArray labels, INDArray[] masks) {
         return Arrays.stream(masks).anyMatch(m -> m != null);
     }
 
+    /**
+     * Which rows have no unmasked entry in some input's features mask: such an example has no
+     * data the network reads, and every metric of it would be 0/0.
+     */
+    boolean[] fullyMasked() {
+        boolean[] out = new boolean[size()];
+        for (INDArray m : masks) {
+            if (m == null) {
+                continue;
+            }
+            INDArray rows = m.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).dup('c').reshape('c', m.size(0), m.length() / m.size(0));
+            double[] sums = org.nd4j.linalg.ops.transforms.Transforms.abs(rows).sum(1).toDoubleVector();
+            for (int i = 0; i < out.length; i++) {
+                out[i] |= sums[i] == 0;
+            }
+        }
+        return out;
+    }
+
+    /** The rows where {@code keep} is true, in order. */
+    Examples keep(boolean[] keep) {
+        int[] rows = java.util.stream.IntStream.range(0, keep.length).filter(i -> keep[i]).toArray();
+        return pick(rows);
+    }
+
     /** Rows [from, to) as views. */
     Examples rows(long from, long to) {
         return map(a -> range(a, from, to));
@@ -88,9 +113,11 @@ record Examples(INDArray[] features, INDArray labels, INDArray[] masks) {
         return a.get(idx);
     }
 
-    /** Rows of {@code a} in the order {@code perm} (one native gather of [B, rest] rows). */
+    /** Rows of {@code a} in the order {@code perm}, a permutation or a subset (one native gather of [B, rest] rows). */
     private static INDArray pickRows(INDArray a, int[] perm) {
         INDArray rows = a.dup('c').reshape('c', a.size(0), a.length() / a.size(0));
-        return Nd4j.pullRows(rows, 1, perm).reshape('c', a.shape());
+        long[] shape = a.shape();
+        shape[0] = perm.length;
+        return Nd4j.pullRows(rows, 1, perm).reshape('c', shape);
     }
 }

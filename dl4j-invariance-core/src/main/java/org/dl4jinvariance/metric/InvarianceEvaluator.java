@@ -144,14 +144,22 @@ public final class InvarianceEvaluator {
                 fieldTypes, actedInputs);
         ReportAccumulator values = new ReportAccumulator(plan, seed);
         int chunkSize = Math.max(1, maxBatch / plan.inputs.rowsPerExample());
-        ExampleChunks chunks = new ExampleChunks(source, first, maxExamples, chunkSize, seed);
+        ExampleChunks chunks = new ExampleChunks(source, first, maxExamples, chunkSize, seed, new LabelCheck(probe));
         while (chunks.hasNext()) {
             Examples chunk = chunks.next();
             // Per-time-step labels [B, K, T] have no single class per example: no per-class breakdown.
             int[] classes = chunk.labels() == null || chunk.labels().rank() > 2 ? null : classesOf(chunk.labels());
             values.add(plan.contexts(probe, chunk, classes), chunk.size(), classes);
         }
-        return values.report(settings(plan, values.examples()));
+        if (values.examples() == 0) {
+            throw new IllegalArgumentException("Every example of " + source.describe() + " is fully masked ("
+                    + chunks.fullyMasked() + " examples); nothing to evaluate");
+        }
+        Map<String, String> settings = settings(plan, values.examples());
+        if (chunks.fullyMasked() > 0) {
+            settings.put("excludedFullyMasked", String.valueOf(chunks.fullyMasked()));
+        }
+        return values.report(settings);
     }
 
     private Map<String, String> settings(EvaluationPlan plan, int examples) {

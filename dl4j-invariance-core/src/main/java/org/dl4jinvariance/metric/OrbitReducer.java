@@ -30,10 +30,17 @@ final class OrbitReducer {
     private final Set<OrbitStatistic> statistics;
     private final List<Perturbation> perturbations;
     private final boolean nhwc;
+    private final boolean fieldGivenByUser;
     private final Map<String, FieldTransform> transforms = new HashMap<>();
 
-    /** @param nhwc the layer's feature maps are [B, H, W, C] */
-    OrbitReducer(ProbedLayer layer, Set<OrbitStatistic> statistics, List<Perturbation> perturbations, boolean nhwc) {
+
+    /**
+     * @param nhwc             the layer's feature maps are [B, H, W, C]
+     * @param fieldGivenByUser the layer's field is the user's {@code fieldType}: a shape it cannot act on is an error, not n/a
+     */
+    OrbitReducer(ProbedLayer layer, Set<OrbitStatistic> statistics, List<Perturbation> perturbations, boolean nhwc,
+            boolean fieldGivenByUser) {
+        this.fieldGivenByUser = fieldGivenByUser;
         this.layer = layer;
         this.statistics = statistics;
         this.perturbations = perturbations;
@@ -121,8 +128,13 @@ final class OrbitReducer {
             return transforms.computeIfAbsent(Arrays.toString(exampleShape),
                     k -> new FieldTransform(layer.field(), layer.group().order(), exampleShape));
         } catch (IllegalArgumentException ex) {
-            o.equivarianceUnavailable = layer.field().describe() + " does not act on features of shape "
+            String reason = layer.field().describe() + " does not act on features of shape "
                     + Arrays.toString(exampleShape) + ": " + ex.getMessage();
+            if (fieldGivenByUser) {
+                // The user said this layer carries that field: a shape it cannot act on is their mistake.
+                throw new IllegalArgumentException("fieldType for layer '" + layer.name() + "' is " + reason, ex);
+            }
+            o.equivarianceUnavailable = reason;
             return null;
         }
     }

@@ -24,6 +24,7 @@ final class ReportAccumulator {
     private final Map<String, Map<String, Values>> values = new LinkedHashMap<>();
     private final List<Integer> classes = new ArrayList<>();
     private int examples;
+    private String nanOrigin;
 
     ReportAccumulator(EvaluationPlan plan, long seed) {
         this.plan = plan;
@@ -60,9 +61,19 @@ final class ReportAccumulator {
         samples.notApplicableKeys().forEach((k, reason) -> perKey.computeIfAbsent(k, z -> new Values()).notApplicable = reason);
     }
 
-    /** The report: every layer's keys in metric order, n/a where a metric does not apply. */
+    /**
+     * The report: every layer's keys in metric order, n/a where a metric does not apply. When
+     * values are NaN, the first layer (network order) with a NaN value is named in the warnings
+     * and in the settings ({@code nanFirstAt}): NaN spreads forward, so that is where it came from.
+     */
     InvarianceReport report(Map<String, String> settings) {
-        int[] cls = plan.labelled ? classes.stream().mapToInt(Integer::intValue).toArray() : null;
+        // Classes per example exist for [B, K] labels only (not per-time-step ones).
+        int[] cls = plan.labelled && classes.size() == examples ? classes.stream().mapToInt(Integer::intValue).toArray() : null;
+        nanOrigin = plan.layers.stream().filter(l -> values.get(l).values().stream().anyMatch(Values::hasNaN))
+                .findFirst().orElse(null);
+        if (nanOrigin != null) {
+            settings.put("nanFirstAt", nanOrigin);
+        }
         // Summaries (each a 1,000-resample bootstrap) are independent: compute them in parallel.
         List<Runnable> tasks = new ArrayList<>();
         Map<String, Map<String, MetricValue>> out = new LinkedHashMap<>();
@@ -93,6 +104,10 @@ final class ReportAccumulator {
         private double[] references;
         private String notApplicable;
 
+        boolean hasNaN() {
+            return Arrays.stream(values).anyMatch(Double::isNaN);
+        }
+
         void add(double[] v, double[] ref) {
             values = append(values, v);
             if (ref != null) {
@@ -111,10 +126,26 @@ final class ReportAccumulator {
                             + plan.group.order() + " examples");
                 }
                 double mean = Arrays.stream(references).sum() / references.length;
+                if (mean == 0) {
+                    // 0/0: distinct inputs give identical features, so there is no scale. An orbit
+                    // that does not spread either is exactly invariant (0); one that does has no
+                    // normalized value.
+                    boolean spread = Arrays.stream(values).anyMatch(x -> x != 0);
+                    if (plan.group.order() > 1) {
+                        log.warn("Layer '{}', metric '{}': the distinct-input baseline is 0 (every input gives the same "
+                                + "features here, e.g. a dead layer); {}", layer, key,
+                                spread ? "the normalized value is undefined" : "reported as 0, exactly invariant");
+                    }
+                    if (spread) {
+                        return MetricValue.notApplicable("normalization undefined: the distinct-input baseline is 0 "
+                                + "(every input gives the same features at this layer)");
+                    }
+                }
                 v = Arrays.stream(values).map(x -> x == 0 ? 0 : x / mean).toArray();
             }
             if (Arrays.stream(v).anyMatch(Double::isNaN)) {
-                log.warn("Layer '{}', metric '{}': NaN values (NaN or infinite activations?)", layer, key);
+                log.warn("Layer '{}', metric '{}': NaN values; NaN or infinite activations first appear at layer '{}'",
+                        layer, key, nanOrigin);
             }
             return MetricValue.of(v, classes, seed);
         }

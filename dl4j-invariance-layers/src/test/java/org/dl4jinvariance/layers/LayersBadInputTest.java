@@ -88,4 +88,26 @@ class LayersBadInputTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CircularPadding1D(-1, 2));
         assertTrue(e.getMessage().contains("left = -1"), e.getMessage());
     }
+
+    @Test
+    void halfImageMaskTurnsWithTheImageSoTheC4NetworkReadsZeroAtGlobalPooling() {
+        MultiLayerNetwork net = TestNetworks.init(EquivariantTestNetworks.fourLayerStack(Groups.c4(), GroupPooling.Mode.MAX, 3));
+        org.nd4j.linalg.dataset.DataSet ds = TestData.mnistExamples(0, 16);
+        org.nd4j.linalg.api.ndarray.INDArray mask = org.nd4j.linalg.factory.Nd4j.ones(ds.getFeatures().dataType(), 16, 1, 28, 28);
+        mask.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 14)).assign(0);
+        ds.setFeaturesMaskArray(mask);
+        // The mask reaches global pooling: the pooled features differ with and without it.
+        net.setLayerMaskArrays(mask, null);
+        org.nd4j.linalg.api.ndarray.INDArray withMask = net.feedForward(ds.getFeatures(), false).get(7).dup();
+        net.clearLayerMaskArrays();
+        org.nd4j.linalg.api.ndarray.INDArray without = net.feedForward(ds.getFeatures(), false).get(7);
+        assertTrue(withMask.sub(without).norm1Number().doubleValue() > 1e-3, "the mask changes what is pooled");
+
+        org.dl4jinvariance.metric.InvarianceReport r = org.dl4jinvariance.metric.InvarianceEvaluator.builder()
+                .inputAction(ImageActions.rotation(Groups.c4())).maxExamples(16).build()
+                .evaluate(net, new org.nd4j.linalg.dataset.ViewIterator(ds, 8));
+        double gap = r.get("global", org.dl4jinvariance.metric.MetricKeys.INVARIANCE).mean();
+        assertTrue(gap <= 1e-6, "invariance at global pooling with a turning mask: " + gap);
+    }
 }
