@@ -16,7 +16,7 @@ class MainTest {
         assertArrayEquals(new String[] {"search", "--epochs", "1"}, Main.withDefaultSubcommand("search", "--epochs", "1"));
         assertArrayEquals(new String[] {"--help"}, Main.withDefaultSubcommand("--help"));
         assertArrayEquals(new String[] {"-V"}, Main.withDefaultSubcommand("-V"));
-        assertArrayEquals(new String[0], Main.withDefaultSubcommand());
+        assertArrayEquals(new String[] {"augmentation-vs-equivariance"}, Main.withDefaultSubcommand());
     }
 
     /**
