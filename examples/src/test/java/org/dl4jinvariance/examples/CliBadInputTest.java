@@ -59,11 +59,13 @@ class CliBadInputTest {
     void dataDirIsRefusedByEveryExperimentThatDoesNotReadIt() {
         // Only pretrained reads a folder; the others used to accept --data-dir and ignore it.
         for (String experiment : List.of("augmentation-vs-equivariance", "ood-transfer", "self-supervised", "search")) {
-            Result r = cli(experiment, "--data-dir", "/nonexistent", "--out", out().toString());
+            Result r = cli(experiment, "--data-dir", "/nonexistent", "--epochs", "1", "--train-size", "64",
+                    "--eval-size", "8", "--out", out().toString());
             assertUsageError(r, "Unknown option '--data-dir' for " + experiment, "only pretrained takes it");
         }
         // Options without a subcommand go to the default experiment, which refuses it the same way.
-        assertUsageError(cli("--data-dir", "/nonexistent", "--out", out().toString()),
+        assertUsageError(cli("--data-dir", "/nonexistent", "--epochs", "1", "--train-size", "64", "--eval-size", "8",
+                        "--out", out().toString()),
                 "Unknown option '--data-dir' for augmentation-vs-equivariance");
     }
 
@@ -88,20 +90,22 @@ class CliBadInputTest {
     @Test
     void trainSizeThatOverflowsIsRefusedWithTheAvailableCount() {
         // 2147483647 + 1000 wraps to a negative int: the old sum check let it through.
-        Result r = cli("--train-size", "2147483647", "--out", out().toString());
+        Result r = cli("--train-size", "2147483647", "--epochs", "1", "--out", out().toString());
         assertUsageError(r, "--train-size 2147483647", "expected 1 to 9,000", "10,000 embedded MNIST digits",
                 "1,000 held out by --eval-size");
     }
 
     @Test
     void trainSizePlusEvalSizeBeyondTheDigitsIsRefused() {
-        Result r = cli("self-supervised", "--train-size", "9500", "--eval-size", "1000", "--out", out().toString());
+        Result r = cli("self-supervised", "--train-size", "9500", "--eval-size", "1000", "--epochs", "1",
+                "--out", out().toString());
         assertUsageError(r, "--train-size 9500", "expected 1 to 9,000");
     }
 
     @Test
     void evalSizeBeyondTheDigitsIsRefused() {
-        Result r = cli("ood-transfer", "--eval-size", "10000", "--out", out().toString());
+        Result r = cli("ood-transfer", "--eval-size", "10000", "--epochs", "1", "--train-size", "64",
+                "--out", out().toString());
         assertUsageError(r, "--eval-size 10000", "expected at most 9,999", "10,000 embedded MNIST digits");
     }
 
@@ -133,7 +137,8 @@ class CliBadInputTest {
 
     @Test
     void searchGroupsAboveTheBoundAreRefused() {
-        Result r = cli("search", "--groups", "plain,D1000", "--out", out().toString());
+        Result r = cli("search", "--groups", "plain,D1000", "--candidates", "1", "--epochs", "1", "--train-size", "64",
+                "--eval-size", "8", "--out", out().toString());
         assertUsageError(r, "--groups plain,D1000", "'D1000' is not a group", "n from 1 to 360");
     }
 
@@ -180,13 +185,15 @@ class CliBadInputTest {
 
     @Test
     void unknownGroupInSearchGroupsIsRefused() {
-        Result r = cli("search", "--groups", "plain,Q4", "--out", out().toString());
+        Result r = cli("search", "--groups", "plain,Q4", "--candidates", "1", "--epochs", "1", "--train-size", "64",
+                "--eval-size", "8", "--out", out().toString());
         assertUsageError(r, "--groups plain,Q4", "'Q4' is not a group", "expected plain, C<n> or D<n>");
     }
 
     @Test
     void unknownSearchTestGroupIsRefused() {
-        Result r = cli("search", "--test-group", "plain", "--out", out().toString());
+        Result r = cli("search", "--test-group", "plain", "--candidates", "1", "--epochs", "1", "--train-size", "64",
+                "--eval-size", "8", "--out", out().toString());
         assertUsageError(r, "--test-group plain", "expected C<n> or D<n>");
     }
 
