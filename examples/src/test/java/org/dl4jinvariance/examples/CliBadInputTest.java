@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,6 +84,28 @@ class CliBadInputTest {
         Result r = cli("pretrained", "--data-dir", empty.toString(), "--epochs", "1", "--train-size", "64",
                 "--eval-size", "8", "--out", out().toString());
         assertUsageError(r, "--data-dir " + empty, "fashion-mnist-train");
+    }
+
+    @Test
+    void dataDirWithImagesThatAreNot28By28IsRefused() throws Exception {
+        // A valid IDX pair of 3 images of 32×32: the CNNs take 28×28, so training would fail late.
+        Path dir = Files.createDirectory(tmp.resolve("cifar-sized"));
+        try (DataOutputStream images = new DataOutputStream(
+                Files.newOutputStream(dir.resolve("fashion-mnist-train-images-idx3-ubyte")));
+             DataOutputStream labels = new DataOutputStream(
+                     Files.newOutputStream(dir.resolve("fashion-mnist-train-labels-idx1-ubyte")))) {
+            images.writeInt(0x803);
+            images.writeInt(3);
+            images.writeInt(32);
+            images.writeInt(32);
+            images.write(new byte[3 * 32 * 32]);
+            labels.writeInt(0x801);
+            labels.writeInt(3);
+            labels.write(new byte[] {0, 1, 2});
+        }
+        Result r = cli("pretrained", "--data-dir", dir.toString(), "--epochs", "1", "--train-size", "64",
+                "--eval-size", "8", "--out", out().toString());
+        assertUsageError(r, "--data-dir " + dir, "its images are 32x32; expected 28x28");
     }
 
     // ---- 3. sizes against the embedded data -----------------------------------------------------
