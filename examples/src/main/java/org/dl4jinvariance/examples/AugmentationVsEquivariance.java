@@ -43,11 +43,16 @@ public final class AugmentationVsEquivariance implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs the experiment and writes every file; returns the summary. */
+    /**
+     * Runs the experiment and writes every file; returns the summary.
+     *
+     * @throws UsageException before training, for an option out of range or an unwritable --out
+     */
     public Summary run() {
         IdxDataset mnist = Datasets.mnist();
-        options.validate(mnist.size());
-        Path out = options.outputDir(NAME);
+        // Every option is checked, and the output folder made, before any model is built or trained.
+        options.validate(mnist.size(), Groups.c4());
+        Path out = options.prepareOutputDir(NAME);
         GroupAction c4 = ImageActions.rotation(Groups.c4());
         List<EvalSet> evalSets = evaluationSets(mnist, c4);
 

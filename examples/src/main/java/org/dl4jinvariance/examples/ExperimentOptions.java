@@ -1,50 +1,79 @@
 package org.dl4jinvariance.examples;
 
 import java.nio.file.Path;
+import org.dl4jinvariance.group.FiniteGroup;
 import picocli.CommandLine.Option;
 
-/** The options every experiment subcommand shares (a picocli mixin). */
+/**
+ * The options every experiment subcommand shares (a picocli mixin). The experiments train on the
+ * embedded MNIST digits only; the one that can read data from a folder ({@code pretrained
+ * --data-dir}) declares that option itself, so no other experiment accepts and ignores it.
+ */
 public final class ExperimentOptions {
 
-    @Option(names = "--epochs", description = "Training epochs per model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", description = "Training epochs per model, at least 1 (default: ${DEFAULT-VALUE}).")
     public int epochs = 3;
 
-    @Option(names = "--train-size", description = "Training examples, taken from the start of the data "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--train-size", description = "Training examples, taken from the start of the 10,000 embedded "
+            + "MNIST digits; at most 10,000 minus --eval-size (default: ${DEFAULT-VALUE}).")
     public int trainSize = 8_000;
 
     @Option(names = "--eval-size", description = "Examples per evaluation data set: held-out MNIST (taken from "
-            + "the end of the 10,000 digits, never trained on) and each out-of-distribution set "
-            + "(default: ${DEFAULT-VALUE}).")
+            + "the end of the 10,000 digits, never trained on) and each out-of-distribution set; at least the order "
+            + "of the group measured (4 for C4) (default: ${DEFAULT-VALUE}).")
     public int evalSize = 1_000;
 
     @Option(names = "--seed", description = "Seed for weights, augmentation and bootstrap (default: ${DEFAULT-VALUE}).")
     public long seed = 42;
 
-    @Option(names = "--out", description = "Output directory (default: results/<experiment>).")
+    @Option(names = "--out", description = "Output folder, created if missing and checked to be writable before "
+            + "training (default: results/<experiment>).")
     public Path out;
-
-    @Option(names = "--data-dir", description = "Directory with full IDX data sets (e.g. the 60,000-image "
-            + "Fashion-MNIST training set, fashion-mnist-train-*-ubyte[.gz]); the embedded data is used otherwise.")
-    public Path dataDir;
 
     /** The output directory for {@code experiment}: --out, or results/&lt;experiment&gt;. */
     public Path outputDir(String experiment) {
         return out != null ? out : Path.of("results", experiment);
     }
 
-    /** Checks the sizes against the 10,000 embedded digits; names the bad value. */
-    public void validate(int available) {
-        if (epochs < 1) {
-            throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
+    /**
+     * Checks epochs and sizes against the {@code available} embedded MNIST digits, before any
+     * training. The rules: {@code --epochs >= 1}; {@code --eval-size} from |G| (the order of the
+     * group {@code measured} under: the normalized metrics compare each orbit of |G| images with
+     * |G| different inputs, so with fewer examples they are n/a) to {@code available - 1};
+     * {@code --train-size} from 1 to {@code available - --eval-size}, since training digits come
+     * from the start and held-out digits from the end and must not overlap.
+     *
+     * @throws UsageException naming the option, its value and the allowed range
+     */
+    public void validate(int available, FiniteGroup measured) {
+        CliChecks.atLeast("--epochs", epochs, 1, "training epochs per model");
+        int minEval = measured.order();
+        if (evalSize < minEval) {
+            throw new UsageException("--eval-size " + evalSize + ": expected at least " + minEval + " (the order of "
+                    + measured.name() + ": the normalized metrics compare each orbit with " + minEval
+                    + " different held-out images)");
         }
-        if (trainSize < 1 || evalSize < 1) {
-            throw new IllegalArgumentException("--train-size and --eval-size must be >= 1, got "
-                    + trainSize + " and " + evalSize);
+        // Compare in long arithmetic: trainSize + evalSize can overflow int (2147483647 + 1000 < 0).
+        if (evalSize > available - 1L) {
+            throw new UsageException("--eval-size " + evalSize + ": expected at most " + CliChecks.count(available - 1L)
+                    + " (the " + CliChecks.count(available) + " embedded MNIST digits, at least 1 left for training)");
         }
-        if (trainSize + evalSize > available) {
-            throw new IllegalArgumentException("--train-size " + trainSize + " + --eval-size " + evalSize
-                    + " exceeds the " + available + " MNIST digits available; training and held-out data must not overlap");
+        if (trainSize < 1 || (long) trainSize + evalSize > available) {
+            throw new UsageException("--train-size " + trainSize + ": expected 1 to "
+                    + CliChecks.count(available - (long) evalSize) + " (the " + CliChecks.count(available)
+                    + " embedded MNIST digits minus the " + CliChecks.count(evalSize)
+                    + " held out by --eval-size; training and held-out digits never overlap)");
         }
+    }
+
+    /**
+     * Creates the output folder of {@code experiment} and checks it is writable (see
+     * {@link CliChecks#writableOutputDir}). Experiments call it last among their checks, so that a
+     * refused option leaves nothing behind.
+     */
+    public Path prepareOutputDir(String experiment) {
+        Path dir = outputDir(experiment);
+        CliChecks.writableOutputDir(dir);
+        return dir;
     }
 }

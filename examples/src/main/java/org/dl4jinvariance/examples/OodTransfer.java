@@ -64,16 +64,17 @@ public final class OodTransfer implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs the experiment and writes every file; returns the summary. */
+    /**
+     * Runs the experiment and writes every file; returns the summary.
+     *
+     * @throws UsageException before training, for an option out of range or an unwritable --out
+     */
     public Summary run() {
         IdxDataset mnist = Datasets.mnist();
-        options.validate(mnist.size());
-        for (double p : probabilities) {
-            if (!(p >= 0 && p <= 1)) {
-                throw new IllegalArgumentException("--probabilities must lie in [0, 1], got " + p);
-            }
-        }
-        Path out = options.outputDir(NAME);
+        // Every option is checked, and the output folder made, before any model is built or trained.
+        options.validate(mnist.size(), Groups.c4());
+        validateProbabilities();
+        Path out = options.prepareOutputDir(NAME);
         GroupAction c4 = ImageActions.rotation(Groups.c4());
         List<EvalSet> evalSets = evaluationSets(mnist);
         List<String> setNames = evalSets.stream().map(EvalSet::name).toList();
@@ -209,6 +210,28 @@ public final class OodTransfer implements Callable<Integer> {
         }
         return SummaryCharts.lines(NAME + ": invariance at " + LATENT_LAYER + " against p (solid: MNIST, dashed: OOD)",
                 "C4 augmentation probability p", MetricKeys.INVARIANCE_NORMALIZED + " at " + LATENT_LAYER, lines);
+    }
+
+    /**
+     * At least one p, each in [0, 1] (NaN refused), no p twice: each p names its model's folder
+     * (p0.5/), so a repeated p would overwrite the other model's files and table row.
+     */
+    void validateProbabilities() {
+        if (probabilities == null || probabilities.length == 0) {
+            throw new UsageException("--probabilities (none): expected at least one probability in [0, 1], "
+                    + "comma-separated, e.g. 0,0.5,1");
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (double p : probabilities) {
+            if (!(p >= 0 && p <= 1)) {
+                throw new UsageException("--probabilities " + format(probabilities) + ": " + p
+                        + " is not a probability; expected each in [0, 1]");
+            }
+            if (!seen.add(trim(p))) {
+                throw new UsageException("--probabilities " + format(probabilities) + ": " + trim(p)
+                        + " is given twice; expected each p once (each p is one model)");
+            }
+        }
     }
 
     private static String trim(double p) {

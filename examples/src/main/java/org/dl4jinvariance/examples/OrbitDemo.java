@@ -5,7 +5,6 @@ import org.dl4jinvariance.action.GroupAction;
 import org.dl4jinvariance.action.ImageActions;
 import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.data.IdxDataset;
-import org.dl4jinvariance.group.Groups;
 import org.dl4jinvariance.group.PlanarGroup;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
@@ -18,18 +17,30 @@ public final class OrbitDemo implements Runnable {
 
     private static final String SHADES = " .:-=+*#%@";
 
-    @Option(names = "--group", defaultValue = "D4", description = "C<n> or D<n> (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--group", defaultValue = "D4", description = "C<n> or D<n>, n from 1 to "
+            + CliChecks.MAX_GROUP_N + " (default: ${DEFAULT-VALUE}).")
     String group = "D4";
 
-    @Option(names = "--index", defaultValue = "0", description = "Which of the 10,000 digits (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--index", defaultValue = "0", description = "Which of the 10,000 digits, 0 to 9999 "
+            + "(default: ${DEFAULT-VALUE}).")
     int index;
 
     PrintStream out = System.out;
 
+    /**
+     * Prints the orbit.
+     *
+     * @throws UsageException before printing anything, for a group outside C1..C360 / D1..D360
+     *     or an --index outside the embedded digits
+     */
     @Override
     public void run() {
-        PlanarGroup g = Groups.byName(group);
+        PlanarGroup g = CliChecks.group("--group", group);
         IdxDataset mnist = Datasets.mnist();
+        if (index < 0 || index >= mnist.size()) {
+            throw new UsageException("--index " + index + ": expected a digit number from 0 to "
+                    + (mnist.size() - 1) + " (the " + CliChecks.count(mnist.size()) + " embedded MNIST digits)");
+        }
         INDArray digit = mnist.slice(index, 1).getFeatures();
         GroupAction action = ImageActions.rotation(g);
         out.printf("MNIST digit #%d (label %d) under %s, %d elements:%n", index, mnist.label(index), g.name(), g.order());

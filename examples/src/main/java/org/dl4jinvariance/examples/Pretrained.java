@@ -49,6 +49,15 @@ public final class Pretrained implements Callable<Integer> {
             + "held out: the embedded 10,000 minus --eval-size, or the 60,000 of --data-dir).")
     Integer pretrainSize;
 
+    /**
+     * Only this experiment reads data from a folder, so only it has the option: the others
+     * would otherwise accept a folder and silently train on the embedded data.
+     */
+    @Option(names = "--data-dir", description = "Folder with the 60,000-image Fashion-MNIST training set "
+            + "(fashion-mnist-train-{images-idx3,labels-idx1}-ubyte[.gz], or the original train-*-ubyte[.gz] names) "
+            + "to pretrain on instead of the embedded images; checked before training.")
+    Path dataDir;
+
     @Override
     public Integer call() {
         Summary summary = run();
@@ -58,24 +67,29 @@ public final class Pretrained implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs the experiment and writes every file; returns the summary. */
+    /**
+     * Runs the experiment and writes every file; returns the summary.
+     *
+     * @throws UsageException before training, for an option out of range, a --data-dir without
+     *     the Fashion-MNIST training set, or an unwritable --out
+     */
     public Summary run() {
         IdxDataset mnist = Datasets.mnist();
-        options.validate(mnist.size());
-        if (pretrainEpochs < 1) {
-            throw new IllegalArgumentException("--pretrain-epochs must be >= 1, got " + pretrainEpochs);
-        }
+        // Every option is checked, --data-dir read, and the output folder made before any training.
+        options.validate(mnist.size(), Groups.c4());
+        CliChecks.atLeast("--pretrain-epochs", pretrainEpochs, 1, "pretraining epochs on Fashion-MNIST");
         IdxDataset fashion = Datasets.fashionMnist();
         // Pretraining never sees the held-out Fashion images the runs are measured on.
-        IdxDataset pretrainData = options.dataDir != null ? Datasets.fashionMnistTrain(options.dataDir) : fashion;
-        int available = options.dataDir != null ? pretrainData.size() : fashion.size() - options.evalSize;
+        IdxDataset pretrainData = dataDir != null ? CliChecks.fashionMnistTrain(dataDir) : fashion;
+        int available = dataDir != null ? pretrainData.size() : fashion.size() - options.evalSize;
         int pretrainCount = pretrainSize != null ? pretrainSize : available;
         if (pretrainCount < 1 || pretrainCount > available) {
-            throw new IllegalArgumentException("--pretrain-size must be in [1, " + available + "] ("
-                    + (options.dataDir != null ? "the Fashion-MNIST training set" : "embedded Fashion-MNIST not held out")
-                    + "), got " + pretrainCount);
+            throw new UsageException("--pretrain-size " + pretrainCount + ": expected 1 to " + CliChecks.count(available)
+                    + " (" + (dataDir != null ? "the Fashion-MNIST training set in --data-dir"
+                    : "the " + CliChecks.count(fashion.size()) + " embedded Fashion-MNIST images minus the "
+                    + CliChecks.count(options.evalSize) + " held out by --eval-size") + ")");
         }
-        Path out = options.outputDir(NAME);
+        Path out = options.prepareOutputDir(NAME);
         GroupAction c4 = ImageActions.rotation(Groups.c4());
         List<EvalSet> evalSets = List.of(
                 new EvalSet(Summary.MNIST, mnist.slice(mnist.size() - options.evalSize, options.evalSize), true),
@@ -87,7 +101,7 @@ public final class Pretrained implements Callable<Integer> {
         Summary summary = new Summary(NAME, options, layout());
         summary.setting("pretrainEpochs", pretrainEpochs);
         summary.setting("pretrainSize", pretrainCount);
-        summary.setting("pretrainData", options.dataDir != null ? "fashion-mnist-train (" + options.dataDir + ")"
+        summary.setting("pretrainData", dataDir != null ? "fashion-mnist-train (" + dataDir + ")"
                 : "embedded fashion-mnist (test set)");
         Curves invariance = new Curves(CURVE_LAYER, MetricKeys.INVARIANCE_NORMALIZED, List.of(Summary.MNIST, Summary.FASHION));
         Curves predictionKl = new Curves("output", MetricKeys.PREDICTION_KL, List.of(Summary.MNIST, Summary.FASHION));

@@ -37,6 +37,7 @@ import org.dl4jinvariance.arbiter.SearchResult;
 import org.dl4jinvariance.arbiter.WidthScaling;
 import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.group.PlanarGroup;
 import org.dl4jinvariance.listeners.InvarianceListener;
 import org.dl4jinvariance.metric.MetricKeys;
 import org.dl4jinvariance.metric.MetricValue;
@@ -105,13 +106,15 @@ public final class Search implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs the search and writes every file; returns the result. */
+    /**
+     * Runs the search and writes every file; returns the result.
+     *
+     * @throws UsageException before training, for an option out of range or an unwritable --out
+     */
     public SearchResult run() {
-        options.validate(Datasets.mnist().size());
-        if (candidates < 1) {
-            throw new IllegalArgumentException("--candidates must be >= 1, got " + candidates);
-        }
-        Path out = options.outputDir(NAME);
+        // Every option is checked, and the output folder made, before any candidate is built or trained.
+        validate();
+        Path out = options.prepareOutputDir(NAME);
         MultiLayerSpace space = space();
         InvarianceScoreFunction score = scoreFunction();
         int heldOutStart = Datasets.mnist().size() - options.evalSize;
@@ -135,15 +138,51 @@ public final class Search implements Callable<Integer> {
     }
 
     /**
+     * The search's own rules, on top of {@link ExperimentOptions#validate}: --groups lists
+     * "plain" or C<n> / D<n> (n <= {@value CliChecks#MAX_GROUP_N}), each once (a repeated group
+     * would silently be drawn twice as often); --test-group is such a group, and its order is
+     * the least --eval-size; --candidates and --widths are >= 1; --learning-rate is > 0;
+     * --kl-weight and --max-kl are >= 0 (a negative weight would reward variance), all finite.
+     */
+    void validate() {
+        PlanarGroup measured = CliChecks.group("--test-group", testGroup);
+        options.validate(Datasets.mnist().size(), measured);
+        CliChecks.atLeast("--candidates", candidates, 1, "candidates to try");
+        if (groups == null || groups.isEmpty()) {
+            throw new UsageException("--groups (none): expected plain, " + CliChecks.groupExpected()
+                    + ", comma-separated");
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String g : groups) {
+            boolean plain = g != null && GroupSpace.PLAIN.equalsIgnoreCase(g.trim());
+            if (!plain && !CliChecks.isBoundedGroupName(g)) {
+                throw new UsageException("--groups " + String.join(",", groups) + ": '" + g + "' is not a group; "
+                        + "expected plain, " + CliChecks.groupExpected() + ", comma-separated");
+            }
+            if (!seen.add(GroupSpace.canonical(g))) {
+                throw new UsageException("--groups " + String.join(",", groups) + ": " + GroupSpace.canonical(g)
+                        + " is listed twice; expected each group once");
+            }
+        }
+        if (widths == null || widths.isEmpty() || widths.stream().anyMatch(w -> w == null || w < 1)) {
+            throw new UsageException("--widths " + (widths == null ? "(none)" : widths.stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(","))) + ": expected whole numbers of at least 1, "
+                    + "comma-separated");
+        }
+        CliChecks.positive("--learning-rate", learningRate, "Adam's learning rate, e.g. 0.005");
+        CliChecks.nonNegative("--kl-weight", klWeight, "λ in score = accuracy − λ · prediction KL");
+        if (maxKl != null) {
+            CliChecks.nonNegative("--max-kl", maxKl, "the largest prediction KL a candidate may have");
+        }
+    }
+
+    /**
      * conv1 (lifting, width w) → 2×2 max pool → conv2 (group conv, width 2w') → 2×2 max pool →
      * group pooling → global max pool → dense 64 → softmax; the group and both widths are searched, every
      * layer of a candidate shares its group. Global max pooling (invariant like average pooling)
      * trained these small networks faster than average pooling on the default budget.
      */
     MultiLayerSpace space() {
-        if (widths.isEmpty() || widths.stream().anyMatch(w -> w < 1)) {
-            throw new IllegalArgumentException("--widths needs positive integers, got " + widths);
-        }
         GroupSpace group = GroupSpace.of(groups.toArray(new String[0]));
         return new MultiLayerSpace.Builder()
                 .seed(options.seed)

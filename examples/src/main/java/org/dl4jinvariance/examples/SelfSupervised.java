@@ -84,14 +84,19 @@ public final class SelfSupervised implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs the experiment and writes every file; returns the summary. */
+    /**
+     * Runs the experiment and writes every file; returns the summary.
+     *
+     * @throws UsageException before training, for an option out of range or an unwritable --out
+     */
     public Summary run() {
         IdxDataset mnist = Datasets.mnist();
-        options.validate(mnist.size());
-        if (probeEpochs < 1) {
-            throw new IllegalArgumentException("--probe-epochs must be >= 1, got " + probeEpochs);
-        }
-        Path out = options.outputDir(NAME);
+        // Every option is checked, and the output folder made, before any model is built or trained.
+        options.validate(mnist.size(), Groups.c4());
+        CliChecks.atLeast("--probe-epochs", probeEpochs, 1, "epochs of the linear probe");
+        // NT-Xent divides similarities by τ: 0 or a negative τ would give infinite or inverted logits.
+        CliChecks.positive("--temperature", temperature, "the NT-Xent temperature τ, e.g. 0.5");
+        Path out = options.prepareOutputDir(NAME);
         GroupAction c4 = ImageActions.rotation(Groups.c4());
         DataSet train = mnist.slice(0, options.trainSize);
         DataSet heldOut = mnist.slice(mnist.size() - options.evalSize, options.evalSize);

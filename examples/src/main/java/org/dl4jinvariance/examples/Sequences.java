@@ -104,15 +104,15 @@ public final class Sequences implements Callable<Integer> {
     /** Trains both models, measures them under both actions, writes every file; returns the summary. */
     public Summary run() {
         IdxDataset mnist = Datasets.mnist();
-        options.validate(mnist.size());
         if (shiftStep < 1 || STEPS % shiftStep != 0 || shiftStep == STEPS) {
-            throw new IllegalArgumentException("--shift-step must divide the 28 time steps and be less than 28 "
-                    + "(1, 2, 4, 7, 14), got " + shiftStep);
+            throw new UsageException("--shift-step " + shiftStep + ": expected a divisor of the 28 time steps below 28 "
+                    + "(1, 2, 4, 7 or 14)");
         }
+        options.validate(mnist.size(), SequenceActions.cyclicTimeShift(shiftStep, STEPS / shiftStep).group());
         if (hidden < 1 || channels < 1) {
-            throw new IllegalArgumentException("--hidden and --channels must be >= 1, got " + hidden + " and " + channels);
+            throw new UsageException("--hidden " + hidden + ", --channels " + channels + ": expected both >= 1");
         }
-        Path out = options.outputDir(NAME);
+        Path out = options.prepareOutputDir(NAME);
         DataSet train = asSequences(mnist.slice(0, options.trainSize));
         train.shuffle(options.seed);
         DataSet heldOut = asSequences(mnist.slice(mnist.size() - options.evalSize, options.evalSize));

@@ -1,8 +1,11 @@
 package org.dl4jinvariance.examples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class MainTest {
 
@@ -13,6 +16,20 @@ class MainTest {
         assertArrayEquals(new String[] {"search", "--epochs", "1"}, Main.withDefaultSubcommand("search", "--epochs", "1"));
         assertArrayEquals(new String[] {"--help"}, Main.withDefaultSubcommand("--help"));
         assertArrayEquals(new String[] {"-V"}, Main.withDefaultSubcommand("-V"));
-        assertArrayEquals(new String[0], Main.withDefaultSubcommand());
+        assertArrayEquals(new String[] {"augmentation-vs-equivariance"}, Main.withDefaultSubcommand());
+    }
+
+    /**
+     * simplelogger.properties: ND4J's and DL4J's INFO lines at start (backend, BLAS, build flags)
+     * are hidden, their warnings are not, and our own progress lines stay.
+     */
+    @Test
+    void nd4jAndDl4jInfoIsSilencedButOurProgressLinesAreNot() {
+        assertFalse(LoggerFactory.getLogger("org.nd4j.linalg.factory.Nd4jBackend").isInfoEnabled());
+        assertFalse(LoggerFactory.getLogger("org.deeplearning4j.nn.multilayer.MultiLayerNetwork").isInfoEnabled());
+        assertTrue(LoggerFactory.getLogger("org.nd4j.linalg.factory.Nd4jBackend").isWarnEnabled());
+        assertTrue(LoggerFactory.getLogger(ModelRun.class).isInfoEnabled());
+        assertTrue(LoggerFactory.getLogger("org.deeplearning4j.arbiter.optimize.runner.LocalOptimizationRunner")
+                .isInfoEnabled(), "Arbiter's per-candidate lines are a search's only progress");
     }
 }

@@ -1,6 +1,5 @@
 package org.dl4jinvariance.examples;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -23,10 +22,5 @@ class OrbitDemoTest {
             assertTrue(text.contains(name), name);
         }
         assertTrue(text.contains("@"), "the digit's ink is drawn");
-    }
-
-    @Test
-    void unknownGroupIsAUsageError() {
-        assertEquals(1, Main.run("orbit", "--group", "Q3"));
     }
 }
