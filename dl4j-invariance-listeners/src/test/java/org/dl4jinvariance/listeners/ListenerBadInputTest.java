@@ -1,0 +1,337 @@
+package org.dl4jinvariance.listeners;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.function.Supplier;
+import org.deeplearning4j.core.storage.StatsStorageRouter;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jinvariance.action.ImageActions;
+import org.dl4jinvariance.earlystopping.InvarianceScoreCalculator;
+import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.listeners.report.CsvReporter;
+import org.dl4jinvariance.listeners.report.EpochReport;
+import org.dl4jinvariance.listeners.report.JsonLinesReporter;
+import org.dl4jinvariance.listeners.report.MetricRow;
+import org.dl4jinvariance.listeners.report.Reporter;
+import org.dl4jinvariance.listeners.report.Reporters;
+import org.dl4jinvariance.metric.MetricKey;
+import org.dl4jinvariance.metric.OrbitMetric;
+import org.dl4jinvariance.testing.TestData;
+import org.dl4jinvariance.testing.TestNetworks;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+/**
+ * The bad-input catalogue of the listeners module (issue 13, "wrong answers must be
+ * impossible"): each test is one bad input, and checks that it is refused with an
+ * {@link IllegalArgumentException} whose message names the bad value and what was expected, or,
+ * where the input arrives during training, that the listener records it and training goes on
+ * with the right values.
+ */
+class ListenerBadInputTest {
+
+    private static final int EXAMPLES = 24;
+
+    @TempDir
+    Path dir;
+
+    private static InvarianceListener.Builder listener() {
+        return InvarianceListener.builder()
+                .inputAction(ImageActions.rotation(Groups.c4()))
+                .evaluate("heldOut", TestData.mnistHeldOut())
+                .maxExamples(EXAMPLES)
+                .layers("dense", "output");
+    }
+
+    private static IllegalArgumentException rejects(Executable call, String... named) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        for (String part : named) {
+            assertTrue(e.getMessage().contains(part), "message lacks '" + part + "': " + e.getMessage());
+        }
+        return e;
+    }
+
+    /** Collects what the listener hands to its reporters. */
+    private static final class Collecting implements Reporter {
+        final List<EpochReport> records = new ArrayList<>();
+        int epochEnds;
+
+        @Override
+        public void record(EpochReport record) {
+            records.add(record);
+        }
+
+        @Override
+        public void epochEnd(int epoch) {
+            epochEnds++;
+        }
+    }
+
+    /** A reporter that throws {@code error} from the given phase every time. */
+    private static Reporter throwing(String phase, Supplier<Throwable> error) {
+        return new Reporter() {
+            @Override
+            public void start(org.dl4jinvariance.listeners.report.RunSettings settings) throws Exception {
+                if (phase.equals("start")) {
+                    sneaky(error.get());
+                }
+            }
+
+            @Override
+            public void record(EpochReport record) throws Exception {
+                if (phase.equals("record")) {
+                    sneaky(error.get());
+                }
+            }
+
+            @Override
+            public void epochEnd(int epoch) throws Exception {
+                if (phase.equals("epochEnd")) {
+                    sneaky(error.get());
+                }
+            }
+
+            @Override
+            public String name() {
+                return "throwing-" + phase;
+            }
+        };
+    }
+
+    private static void sneaky(Throwable t) throws Exception {
+        if (t instanceof Exception e) {
+            throw e;
+        }
+        throw (Error) t;
+    }
+
+    /** Trains 2 epochs with the listener and returns it; the network must reach epoch 2. */
+    private static InvarianceListener fitTwoEpochs(InvarianceListener listener) {
+        MultiLayerNetwork net = TestNetworks.tinyCnn(13, 1e-3, false);
+        net.addListeners(listener);
+        net.fit(TestData.mnistTraining128(), 2);
+        assertEquals(2, net.getEpochCount(), "fit() must complete both epochs");
+        return listener;
+    }
+
+    private static List<EpochReport> reporterFailures(InvarianceListener listener, String reporter) {
+        return listener.history().stream().filter(r -> reporter.equals(r.reporter())).toList();
+    }
+
+    // ---------------------------------------------------------------- 1. errors from reporters
+
+    // ---------------------------------------------------------------- 2. builder nulls
+
+    @Test
+    void reporterFactoriesRejectNullArgumentsNamingThem() {
+        rejects(() -> Reporters.csv((Path) null), "csv(dir)", "directory", "got null");
+        rejects(() -> Reporters.csv((File) null), "csv(dir)", "got null");
+        rejects(() -> Reporters.jsonLines((Path) null), "jsonLines(dir)", "got null");
+        rejects(() -> Reporters.jsonLines((File) null), "jsonLines(dir)", "got null");
+        rejects(() -> Reporters.charts((Path) null), "charts(dir)", "got null");
+        rejects(() -> Reporters.charts((File) null), "charts(dir)", "got null");
+        rejects(() -> Reporters.html((Path) null), "html(dir)", "got null");
+        rejects(() -> Reporters.html((File) null), "html(dir)", "got null");
+        rejects(() -> Reporters.log(null), "log(sink)", "got null");
+        rejects(() -> Reporters.statsStorage(null), "statsStorage(router)", "StatsStorageRouter", "got null");
+        StatsStorageRouter router = new org.deeplearning4j.ui.model.storage.InMemoryStatsStorage();
+        rejects(() -> Reporters.statsStorage(router, " "), "sessionId", "non-blank", "got ' '");
+    }
+
+    @Test
+    void reporterFactoriesRejectAFileWhereADirectoryIsExpected() throws Exception {
+        Path file = Files.writeString(dir.resolve("results.txt"), "not a directory\n");
+        for (Executable make : List.<Executable>of(() -> Reporters.csv(file), () -> Reporters.jsonLines(file),
+                () -> Reporters.charts(file), () -> Reporters.html(file))) {
+            rejects(make, "needs a directory", file.toString(), "which is a file");
+        }
+    }
+
+    // ---------------------------------------------------------------- 3. foreign files
+
+    @Test
+    void csvReporterRefusesAnotherProgramsCsvNamingTheFileAndTheHeader() throws Exception {
+        Path foreign = dir.resolve(CsvReporter.FILE_NAME);
+        Files.writeString(foreign, "step,loss,accuracy\n1,2.30,0.11\n2,1.90,0.35\n");
+        byte[] before = Files.readAllBytes(foreign);
+        rejects(() -> Reporters.csv(dir), foreign.toAbsolutePath().toString(), "'step,loss,accuracy'",
+                "expected the header '" + CsvReporter.HEADER + "'", "move it away");
+        assertArrayEquals(before, Files.readAllBytes(foreign), "the file is left as it was");
+    }
+
+    /** Our own CSV from a version with other columns is foreign too: rows would not line up. */
+    @Test
+    void csvReporterRefusesOurCsvWithOtherColumns() throws Exception {
+        String older = "run,epoch,dataSet,layer,metric,mean,ciLow,ciHigh,n";
+        Files.writeString(dir.resolve(CsvReporter.FILE_NAME), older + "\nr,1,heldOut,conv,invariance,0.5,0.4,0.6,24\n");
+        rejects(() -> Reporters.csv(dir), "'" + older + "'", CsvReporter.HEADER);
+        // Edited and saved with Windows line ends: refused as well, and the message shows why.
+        Files.writeString(dir.resolve(CsvReporter.FILE_NAME), CsvReporter.HEADER + "\r\n");
+        rejects(() -> Reporters.csv(dir), CsvReporter.HEADER + "\\r'");
+    }
+
+    /**
+     * A foreign CSV that appears after the reporter was made (another job writing the same
+     * directory) is refused at the first write: a failure record names the file, training goes
+     * on, and the file keeps every byte, its unterminated last line included (the repair of a
+     * torn last line must never cut a file that is not ours).
+     */
+    @Test
+    void aForeignCsvAppearingDuringTrainingIsRecordedAndLeftByteForByte() throws Exception {
+        Reporter csv = Reporters.csv(dir);
+        Path foreign = dir.resolve(CsvReporter.FILE_NAME);
+        Files.writeString(foreign, "id,name\n1,unterminated last line");
+        byte[] before = Files.readAllBytes(foreign);
+        InvarianceListener listener = fitTwoEpochs(listener().reportTo(csv).build());
+        List<EpochReport> failures = reporterFailures(listener, csv.name());
+        assertEquals(3, failures.size(), "start and both epoch ends: " + listener.history());
+        assertTrue(failures.get(0).failure().contains(foreign.toAbsolutePath().toString())
+                && failures.get(0).failure().contains(CsvReporter.HEADER), failures.get(0).failure());
+        assertArrayEquals(before, Files.readAllBytes(foreign));
+        assertEquals(2, listener.history("heldOut").size());
+    }
+
+    @Test
+    void jsonLinesReporterRefusesAnotherProgramsJsonLines() throws Exception {
+        Path foreign = dir.resolve(JsonLinesReporter.FILE_NAME);
+        Files.writeString(foreign, "{\"step\":1,\"loss\":2.3}\n");
+        byte[] before = Files.readAllBytes(foreign);
+        rejects(() -> Reporters.jsonLines(dir), foreign.toAbsolutePath().toString(), "'{\"step\":1,\"loss\":2.3}'",
+                "{\"type\":\"settings\",\"run\":");
+        assertArrayEquals(before, Files.readAllBytes(foreign));
+    }
+
+    /** Appending a second run to our own CSV and JSON lines stays supported: one header, both runs. */
+    @Test
+    void ourOwnFilesAreStillAppendedToRunAfterRun() throws Exception {
+        MultiLayerNetwork net = TestNetworks.tinyCnn(13, 1e-3, false);
+        for (String run : List.of("first", "second")) {
+            listener().runId(run).reportTo(Reporters.csv(dir), Reporters.jsonLines(dir)).build().evaluateNow(net);
+        }
+        List<String> csv = Files.readAllLines(dir.resolve(CsvReporter.FILE_NAME));
+        assertEquals(1, csv.stream().filter(CsvReporter.HEADER::equals).count());
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("first,")) && csv.stream().anyMatch(l -> l.startsWith("second,")));
+        List<String> jsonl = Files.readAllLines(dir.resolve(JsonLinesReporter.FILE_NAME));
+        assertEquals(2, jsonl.stream().filter(l -> l.startsWith("{\"type\":\"settings\"")).count());
+    }
+
+    /** A failure message with line breaks stays on its row's line: line-based readers see whole rows. */
+    @Test
+    void aCsvRowStaysOneLineWhenAMessageHasLineBreaks() throws Exception {
+        InvarianceListener listener = listener().runId("r")
+                .evaluate("broken", new Delegating(TestData.mnistHeldOut(), true) {
+                    @Override
+                    public DataSet next() {
+                        throw new IllegalStateException("shape [24, 784]\nexpected [24, 1, 28, 28]\r\nat batch 1");
+                    }
+                })
+                .reportTo(Reporters.csv(dir)).build();
+        listener.evaluateNow(TestNetworks.tinyCnn(13, 1e-3, false));
+        List<String> lines = Files.readAllLines(dir.resolve(CsvReporter.FILE_NAME), StandardCharsets.UTF_8);
+        String failure = lines.stream().filter(l -> l.contains(",broken,")).findFirst().orElseThrow();
+        assertTrue(failure.endsWith("java.lang.IllegalStateException: shape [24, 784]\\nexpected [24, 1, 28, 28]\\r\\nat "
+                + "batch 1\""), failure);
+        // Header, the measured data set's rows, one failure row: no row was split over lines.
+        int rows = MetricRow.of(listener.history().get(0)).size();
+        assertEquals(1 + rows + 1, lines.size(), String.join("\n", lines));
+    }
+
+    // ---------------------------------------------------------------- 4. iterators without reset
+
+    // ---------------------------------------------------------------- 5. other settings
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Delegates to another iterator; {@code resettable} false hides its reset(). */
+    private static class Delegating implements DataSetIterator {
+        private static final long serialVersionUID = 1L;
+        private final DataSetIterator inner;
+        private final boolean resettable;
+
+        Delegating(DataSetIterator inner, boolean resettable) {
+            this.inner = inner;
+            this.resettable = resettable;
+        }
+
+        @Override
+        public DataSet next(int num) {
+            return next();
+        }
+
+        @Override
+        public DataSet next() {
+            return inner.next();
+        }
+
+        @Override
+        public boolean hasNext() {
+            return inner.hasNext();
+        }
+
+        @Override
+        public int inputColumns() {
+            return inner.inputColumns();
+        }
+
+        @Override
+        public int totalOutcomes() {
+            return inner.totalOutcomes();
+        }
+
+        @Override
+        public boolean resetSupported() {
+            return resettable;
+        }
+
+        @Override
+        public boolean asyncSupported() {
+            return false;
+        }
+
+        @Override
+        public void reset() {
+            if (!resettable) {
+                throw new UnsupportedOperationException("reset");
+            }
+            inner.reset();
+        }
+
+        @Override
+        public int batch() {
+            return inner.batch();
+        }
+
+        @Override
+        public void setPreProcessor(DataSetPreProcessor preProcessor) {
+            inner.setPreProcessor(preProcessor);
+        }
+
+        @Override
+        public DataSetPreProcessor getPreProcessor() {
+            return inner.getPreProcessor();
+        }
+
+        @Override
+        public List<String> getLabels() {
+            return inner.getLabels();
+        }
+    }
+}
