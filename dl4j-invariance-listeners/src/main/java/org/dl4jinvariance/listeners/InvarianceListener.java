@@ -5,6 +5,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,24 @@ import org.slf4j.LoggerFactory;
  * <p><b>Failures stay inside.</b> An evaluation that throws (bad data, a shape the action cannot
  * transform, ...) or a reporter that throws (a disk that cannot be written) is logged with its
  * cause and recorded in {@link #history()} as a failure record; training and the other data sets
- * and reporters carry on. NaN activations give NaN values and a warning.
+ * and reporters carry on. NaN activations give NaN values and a warning. This holds for every
+ * {@code Throwable}, errors included: a {@code StackOverflowError} (a deep recursion in a
+ * reporter), an {@code OutOfMemoryError} (a chart too large for the heap: its memory is free
+ * again once the reporter's frames are gone), an {@code InternalError} or a plain {@code Error}
+ * (the JDK's font and image code throws both on a server without fonts), a
+ * {@code LinkageError} or an {@code AssertionError}. Only two kinds pass through, because
+ * swallowing them would be wrong rather than safe (see {@link #passesThrough(Throwable)}):
+ * {@code ThreadDeath}, which is a request to stop the thread and not a failure, and the
+ * {@code VirtualMachineError}s that say the JVM itself is broken ({@code UnknownError}, and any
+ * subclass a later JVM adds other than the three above). An {@code InterruptedException} is
+ * recorded too, and the thread's interrupt flag is set again so that whoever interrupted
+ * training still sees it.
+ *
+ * <p><b>The same examples every time.</b> An evaluation iterator is reset before each use, so
+ * every epoch is measured on the same examples. An iterator that does not support
+ * {@code reset()} can therefore be evaluated once only: each later evaluation of that data set
+ * is a failure record naming it, and the iterator is not touched again (measuring whatever
+ * examples it yields next would make epochs incomparable without saying so).
  */
 public final class InvarianceListener extends BaseTrainingListener {
 
@@ -73,6 +91,8 @@ public final class InvarianceListener extends BaseTrainingListener {
     private final String runId;
     private final Map<String, String> describedSettings;
     private final List<EpochReport> history = Collections.synchronizedList(new ArrayList<>());
+    /** Data-set name → the epoch of its first evaluation; an iterator without reset() is used up there. */
+    private final Map<String, Integer> firstUse = new HashMap<>();
     private boolean started;
 
     private InvarianceListener(Builder b, InvarianceEvaluator evaluator) {
@@ -174,8 +194,8 @@ public final class InvarianceListener extends BaseTrainingListener {
             for (Reporter reporter : reporters) {
                 try {
                     reporter.start(settings);
-                } catch (Exception | LinkageError | AssertionError e) {
-                    reporterFailed(epoch, reporter, null, e);
+                } catch (Throwable e) {
+                    reporterFailed(epoch, reporter, null, contain(e));
                 }
             }
         }
@@ -189,14 +209,25 @@ public final class InvarianceListener extends BaseTrainingListener {
         for (Reporter reporter : reporters) {
             try {
                 reporter.epochEnd(epoch);
-            } catch (Exception | LinkageError | AssertionError e) {
-                reporterFailed(epoch, reporter, null, e);
+            } catch (Throwable e) {
+                reporterFailed(epoch, reporter, null, contain(e));
             }
         }
         return made;
     }
 
     private EpochReport evaluateOne(Model model, int epoch, String name, DataSetIterator it) {
+        Integer usedUp = firstUse.get(name);
+        if (usedUp != null && !it.resetSupported()) {
+            IllegalStateException e = new IllegalStateException("Data set '" + name + "' cannot be evaluated again "
+                    + "after epoch " + epoch + ": its iterator (" + it.getClass().getName() + ") does not support "
+                    + "reset(), and its examples were used by the evaluation after epoch " + usedUp + ". Every "
+                    + "evaluation must see the same examples: pass a resettable iterator to evaluate(\"" + name
+                    + "\", ...)");
+            log.warn("{}; training goes on", e.getMessage());
+            return EpochReport.evaluationFailed(epoch, name, e, 0);
+        }
+        firstUse.putIfAbsent(name, epoch);
         long t0 = System.nanoTime();
         try {
             resetIfSupported(it);
@@ -204,16 +235,16 @@ public final class InvarianceListener extends BaseTrainingListener {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             warnOnNaN(epoch, name, report);
             return EpochReport.of(epoch, name, report, ms);
-        } catch (Exception | LinkageError | AssertionError e) {
+        } catch (Throwable e) {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             log.warn("Invariance evaluation of data set '{}' after epoch {} failed; training goes on. Cause: {}",
-                    name, epoch, e.toString(), e);
+                    name, epoch, contain(e).toString(), e);
             return EpochReport.evaluationFailed(epoch, name, e, ms);
         } finally {
             try {
                 resetIfSupported(it);
-            } catch (RuntimeException e) {
-                log.warn("Could not reset the iterator of data set '{}': {}", name, e.toString());
+            } catch (Throwable e) {
+                log.warn("Could not reset the iterator of data set '{}': {}", name, contain(e).toString());
             }
         }
     }
@@ -223,15 +254,15 @@ public final class InvarianceListener extends BaseTrainingListener {
         for (Reporter reporter : reporters) {
             try {
                 reporter.record(record);
-            } catch (Exception | LinkageError | AssertionError e) {
-                EpochReport failure = reporterFailed(record.epoch(), reporter, record.dataSet(), e);
+            } catch (Throwable e) {
+                EpochReport failure = reporterFailed(record.epoch(), reporter, record.dataSet(), contain(e));
                 for (Reporter other : reporters) {
                     if (other != reporter) {
                         try {
                             other.record(failure);
-                        } catch (Exception | LinkageError | AssertionError again) {
-                            log.warn("Reporter {} also failed on the failure record of {}: {}", other.name(),
-                                    reporter.name(), again.toString());
+                        } catch (Throwable again) {
+                            log.warn("Reporter {} also failed on the failure record of {}: {}", nameOf(other),
+                                    nameOf(reporter), contain(again).toString());
                         }
                     }
                 }
@@ -240,11 +271,63 @@ public final class InvarianceListener extends BaseTrainingListener {
     }
 
     private EpochReport reporterFailed(int epoch, Reporter reporter, String dataSet, Throwable e) {
-        log.warn("Reporter {} failed after epoch {}{}; training goes on. Cause: {}", reporter.name(), epoch,
+        String name = nameOf(reporter);
+        log.warn("Reporter {} failed after epoch {}{}; training goes on. Cause: {}", name, epoch,
                 dataSet == null ? "" : " on data set '" + dataSet + "'", e.toString(), e);
-        EpochReport failure = EpochReport.reporterFailed(epoch, reporter.name(), dataSet, e);
+        EpochReport failure = EpochReport.reporterFailed(epoch, name, dataSet, e);
         history.add(failure);
         return failure;
+    }
+
+    /**
+     * The reporter's {@link Reporter#name()}, or its class name when {@code name()} throws or
+     * gives a blank: the name goes into failure records, and a reporter that cannot even name
+     * itself must still not break training.
+     */
+    static String nameOf(Reporter reporter) {
+        try {
+            String name = reporter.name();
+            if (name != null && !name.isBlank()) {
+                return name;
+            }
+        } catch (Throwable e) {
+            contain(e);
+        }
+        return reporter.getClass().getName();
+    }
+
+    /**
+     * True for the throwables a listener lets through instead of recording, see the class
+     * comment: {@code ThreadDeath} (Thread.stop: the thread was asked to stop, and swallowing the
+     * request would keep a stopped thread training), and the {@code VirtualMachineError}s that say
+     * the JVM is broken rather than out of a resource. {@code StackOverflowError} and
+     * {@code OutOfMemoryError} are recorded, because the stack and the heap the failed reporter
+     * used are free again once its frames are gone; {@code InternalError} is recorded, because
+     * the JDK's own library code throws it (font manager, reflection) on a misconfigured machine
+     * while the JVM is fine. If the JVM really is broken, training meets that itself.
+     */
+    @SuppressWarnings("removal") // ThreadDeath: still thrown by Thread.stop on the JVMs this library runs on.
+    static boolean passesThrough(Throwable t) {
+        if (t instanceof ThreadDeath) {
+            return true;
+        }
+        return t instanceof VirtualMachineError && !(t instanceof StackOverflowError
+                || t instanceof OutOfMemoryError || t instanceof InternalError);
+    }
+
+    /**
+     * Rethrows what {@link #passesThrough passes through} and gives back the rest to be recorded;
+     * an {@code InterruptedException} sets the thread's interrupt flag again, which throwing it
+     * cleared, so the interrupt is not lost.
+     */
+    private static Throwable contain(Throwable t) {
+        if (passesThrough(t)) {
+            throw (Error) t; // every throwable that passes through is an Error
+        }
+        if (t instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        return t;
     }
 
     private static void warnOnNaN(int epoch, String name, InvarianceReport report) {
@@ -287,7 +370,7 @@ public final class InvarianceListener extends BaseTrainingListener {
         s.put("inputAction", evaluator.inputAction().describe());
         s.putAll(b.settings());
         s.put("everyEpochs", String.valueOf(b.everyEpochs));
-        s.put("reporters", b.reporters.stream().map(Reporter::name).collect(Collectors.joining(", ")));
+        s.put("reporters", b.reporters.stream().map(InvarianceListener::nameOf).collect(Collectors.joining(", ")));
         return s;
     }
 

@@ -138,6 +138,147 @@ class ListenerBadInputTest {
 
     // ---------------------------------------------------------------- 1. errors from reporters
 
+    /** A real stack overflow (unbounded recursion) in a reporter is recorded; fit() completes. */
+    @Test
+    void aReporterOverflowingItsStackIsRecordedAndFitCompletes() {
+        Collecting other = new Collecting();
+        Reporter recursive = new Reporter() {
+            @Override
+            public void record(EpochReport record) {
+                depth(0);
+            }
+
+            private int depth(int n) {
+                return depth(n + 1) + 1;
+            }
+
+            @Override
+            public String name() {
+                return "recursive";
+            }
+        };
+        InvarianceListener listener = fitTwoEpochs(listener().reportTo(recursive, other).build());
+        List<EpochReport> failures = reporterFailures(listener, "recursive");
+        assertEquals(2, failures.size(), "one per record: " + listener.history());
+        assertTrue(failures.get(0).failure().startsWith("java.lang.StackOverflowError"), failures.get(0).failure());
+        assertEquals("heldOut", failures.get(0).dataSet());
+        assertEquals(2, listener.history("heldOut").size(), "both epochs are measured all the same");
+        assertEquals(2, other.epochEnds, "the other reporter goes on");
+    }
+
+    @Test
+    void aReporterRunningOutOfMemoryIsRecordedAndFitCompletes() {
+        Collecting other = new Collecting();
+        InvarianceListener listener = fitTwoEpochs(listener()
+                .reportTo(throwing("epochEnd", () -> new OutOfMemoryError("Java heap space")), other).build());
+        List<EpochReport> failures = reporterFailures(listener, "throwing-epochEnd");
+        assertEquals(2, failures.size(), listener.history().toString());
+        assertEquals("java.lang.OutOfMemoryError: Java heap space", failures.get(1).failure());
+        assertEquals(2, failures.get(1).epoch());
+        assertEquals(2, listener.history("heldOut").size());
+        assertEquals(2, other.epochEnds);
+    }
+
+    /**
+     * The JDK's font code throws a plain {@code Error} ("Probable fatal error: No fonts found")
+     * or an {@code InternalError} on a server without fonts, which a charts reporter meets; a
+     * missing service provider is a {@code ServiceConfigurationError}. All are recorded.
+     */
+    @Test
+    void aReporterThrowingInternalErrorPlainErrorOrServiceErrorIsRecordedAndFitCompletes() {
+        InvarianceListener listener = fitTwoEpochs(listener().reportTo(
+                throwing("start", () -> new InternalError("java.lang.reflect.InvocationTargetException")),
+                throwing("record", () -> new Error("Probable fatal error:No fonts found.")),
+                throwing("epochEnd", () -> new ServiceConfigurationError("javax.imageio.spi: provider missing")))
+                .build());
+        assertEquals("java.lang.InternalError: java.lang.reflect.InvocationTargetException",
+                reporterFailures(listener, "throwing-start").get(0).failure());
+        assertEquals(2, reporterFailures(listener, "throwing-record").size());
+        assertEquals("java.lang.Error: Probable fatal error:No fonts found.",
+                reporterFailures(listener, "throwing-record").get(0).failure());
+        assertTrue(reporterFailures(listener, "throwing-epochEnd").get(1).failure()
+                .startsWith("java.util.ServiceConfigurationError"));
+        assertEquals(2, listener.history("heldOut").size());
+    }
+
+    /** An evaluation that throws an error (here from the data) is a failure record of that data set. */
+    @Test
+    void anEvaluationThrowingAnErrorIsRecordedAndTheOtherDataSetsAreMeasured() {
+        DataSetIterator overflowing = new Delegating(TestData.mnistHeldOut(), true) {
+            @Override
+            public DataSet next() {
+                throw new StackOverflowError("deep preprocessor");
+            }
+        };
+        InvarianceListener listener = fitTwoEpochs(listener().evaluate("overflowing", overflowing).reportTo().build());
+        List<EpochReport> failed = listener.history().stream().filter(EpochReport::failed).toList();
+        assertEquals(2, failed.size(), listener.history().toString());
+        assertEquals("overflowing", failed.get(0).dataSet());
+        assertEquals("java.lang.StackOverflowError: deep preprocessor", failed.get(0).failure());
+        assertEquals(2, listener.history("heldOut").size());
+    }
+
+    /**
+     * ThreadDeath (a stop request) and the VirtualMachineErrors that say the JVM is broken pass
+     * through; everything else is recorded.
+     */
+    @Test
+    @SuppressWarnings("removal")
+    void threadDeathAndUnknownErrorPassThroughEverythingElseIsRecorded() {
+        MultiLayerNetwork net = TestNetworks.tinyCnn(13, 1e-3, false);
+        assertThrows(ThreadDeath.class,
+                () -> listener().reportTo(throwing("record", ThreadDeath::new)).build().evaluateNow(net));
+        UnknownError unknown = assertThrows(UnknownError.class,
+                () -> listener().reportTo(throwing("epochEnd", () -> new UnknownError("broken VM"))).build()
+                        .evaluateNow(net));
+        assertEquals("broken VM", unknown.getMessage());
+
+        assertTrue(InvarianceListener.passesThrough(new ThreadDeath()));
+        assertTrue(InvarianceListener.passesThrough(new UnknownError()));
+        for (Throwable recorded : List.of(new StackOverflowError(), new OutOfMemoryError(), new InternalError(),
+                new Error(), new NoClassDefFoundError(), new ExceptionInInitializerError(), new AssertionError(),
+                new ServiceConfigurationError("x"), new RuntimeException(), new Exception())) {
+            assertFalse(InvarianceListener.passesThrough(recorded), recorded.toString());
+        }
+    }
+
+    /** An InterruptedException from a reporter is recorded, and the thread stays interrupted. */
+    @Test
+    void anInterruptedReporterIsRecordedAndTheInterruptIsKept() {
+        InvarianceListener listener = listener()
+                .reportTo(throwing("record", () -> new InterruptedException("waiting for the UI server"))).build();
+        try {
+            listener.evaluateNow(TestNetworks.tinyCnn(13, 1e-3, false));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt must reach the caller");
+        } finally {
+            Thread.interrupted(); // clear it for the next test
+        }
+        assertEquals("java.lang.InterruptedException: waiting for the UI server",
+                reporterFailures(listener, "throwing-record").get(0).failure());
+        assertEquals(1, listener.history("heldOut").size());
+    }
+
+    /** A reporter whose name() throws is recorded under its class name instead of breaking the listener. */
+    @Test
+    void aReporterWhoseNameThrowsIsRecordedUnderItsClassName() {
+        Reporter nameless = new Reporter() {
+            @Override
+            public void record(EpochReport record) throws Exception {
+                throw new java.io.IOException("disk full");
+            }
+
+            @Override
+            public String name() {
+                throw new IllegalStateException("no name");
+            }
+        };
+        InvarianceListener listener = listener().reportTo(nameless).build();
+        listener.evaluateNow(TestNetworks.tinyCnn(13, 1e-3, false));
+        List<EpochReport> failures = reporterFailures(listener, nameless.getClass().getName());
+        assertEquals(1, failures.size(), listener.history().toString());
+        assertEquals("java.io.IOException: disk full", failures.get(0).failure());
+    }
+
     // ---------------------------------------------------------------- 2. builder nulls
 
     @Test
@@ -255,6 +396,35 @@ class ListenerBadInputTest {
     }
 
     // ---------------------------------------------------------------- 4. iterators without reset
+
+    /**
+     * An iterator without reset() is measured once; the next evaluation is a failure record
+     * that names the data set (not the iterator's blank anonymous class name) and says the
+     * iterator does not support reset(), and the iterator is not read again.
+     */
+    @Test
+    void anIteratorWithoutResetFailsItsSecondEpochNamingTheDataSet() {
+        int[] batchesRead = {0};
+        DataSetIterator once = new Delegating(TestData.mnistHeldOut(), false) {
+            @Override
+            public DataSet next() {
+                batchesRead[0]++;
+                return super.next();
+            }
+        };
+        assertEquals("", once.getClass().getSimpleName(), "the evaluator's own message would name ''");
+        InvarianceListener listener = fitTwoEpochs(listener().evaluate("stream", once).reportTo().build());
+        assertTrue(listener.history("stream").containsKey(1), "the first epoch is measured");
+        int afterFirst = batchesRead[0];
+        EpochReport second = listener.history().stream().filter(r -> r.failed() && r.epoch() == 2).findFirst()
+                .orElseThrow(() -> new AssertionError(listener.history().toString()));
+        assertEquals("stream", second.dataSet());
+        assertTrue(second.failure().contains("Data set 'stream'") && second.failure().contains("does not support reset()")
+                && second.failure().contains("after epoch 1") && second.failure().contains("resettable iterator"),
+                second.failure());
+        assertEquals(afterFirst, batchesRead[0], "the used-up iterator is not read again");
+        assertEquals(2, listener.history("heldOut").size());
+    }
 
     // ---------------------------------------------------------------- 5. other settings
 
