@@ -1,14 +1,17 @@
 package org.dl4jinvariance.listeners;
 
+import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.deeplearning4j.nn.api.Model;
@@ -22,6 +25,7 @@ import org.dl4jinvariance.listeners.report.RunSettings;
 import org.dl4jinvariance.metric.EvaluatorSettings;
 import org.dl4jinvariance.metric.InvarianceEvaluator;
 import org.dl4jinvariance.metric.InvarianceReport;
+import org.dl4jinvariance.metric.OrbitMetric;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,10 +102,11 @@ public final class InvarianceListener extends BaseTrainingListener {
     private InvarianceListener(Builder b, InvarianceEvaluator evaluator) {
         this.evaluator = evaluator;
         this.dataSets = Collections.unmodifiableMap(new LinkedHashMap<>(b.dataSets));
-        this.reporters = List.copyOf(b.reporters);
+        // Not added to the builder: a second build() must not get a second log reporter.
+        this.reporters = b.reportersSet ? List.copyOf(b.reporters) : List.of(Reporters.log());
         this.everyEpochs = b.everyEpochs;
         this.runId = b.runId != null ? b.runId : newRunId();
-        this.describedSettings = describe(b, evaluator);
+        this.describedSettings = describe(b, evaluator, reporters);
     }
 
     public static Builder builder() {
@@ -364,13 +369,13 @@ public final class InvarianceListener extends BaseTrainingListener {
                 + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
     }
 
-    private static Map<String, String> describe(Builder b, InvarianceEvaluator evaluator) {
+    private static Map<String, String> describe(Builder b, InvarianceEvaluator evaluator, List<Reporter> reporters) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("group", evaluator.group().name() + " (order " + evaluator.group().order() + ")");
         s.put("inputAction", evaluator.inputAction().describe());
         s.putAll(b.settings());
         s.put("everyEpochs", String.valueOf(b.everyEpochs));
-        s.put("reporters", b.reporters.stream().map(InvarianceListener::nameOf).collect(Collectors.joining(", ")));
+        s.put("reporters", reporters.stream().map(InvarianceListener::nameOf).collect(Collectors.joining(", ")));
         return s;
     }
 
@@ -396,22 +401,32 @@ public final class InvarianceListener extends BaseTrainingListener {
         private Builder() {
         }
 
-        /** A data set to evaluate every time, under a name unique within this listener. */
+        /**
+         * A data set to evaluate every time, under a name unique within this listener. The name
+         * labels rows, chart lines and table columns, so it must be non-blank, without leading or
+         * trailing blanks (two names differing only there would print alike) and without control
+         * characters (a line break would split the rows of the CSV and the log table). The
+         * iterator should support {@code reset()}: one that does not is evaluated once only (see
+         * the class comment), and a warning says so now.
+         */
         public Builder evaluate(String name, DataSetIterator data) {
-            if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException("A data set needs a non-blank name, got '" + name + "'");
-            }
+            requireLabel("A data set name", name);
             if (data == null) {
                 throw new IllegalArgumentException("Data set '" + name + "' needs a DataSetIterator, got null");
             }
             if (dataSets.containsKey(name)) {
                 throw new IllegalArgumentException("Data set name '" + name + "' is used twice; names must be unique");
             }
+            if (!data.resetSupported()) {
+                log.warn("The iterator of data set '{}' ({}) does not support reset(): it will be evaluated once, and "
+                        + "every later evaluation of it is a failure record. Pass a resettable iterator to measure "
+                        + "it every epoch", name, data.getClass().getName());
+            }
             dataSets.put(name, data);
             return this;
         }
 
-        /** Evaluate after every n-th epoch (default 1: every epoch). */
+        /** Evaluate after every n-th epoch (default 1: every epoch; at least 1). */
         public Builder everyEpochs(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("everyEpochs must be >= 1, got " + n);
@@ -420,25 +435,150 @@ public final class InvarianceListener extends BaseTrainingListener {
             return this;
         }
 
-        /** Where the records go (default: {@link Reporters#log()}); call with no argument for none. */
+        /**
+         * Where the records go (default: {@link Reporters#log()}); call with no argument for none.
+         * Calls add up. Every reporter must be non-null, given once, and write files no other
+         * reporter of this listener writes ({@link Reporter#writesTo()}): two reporters appending
+         * to one CSV would write every row twice.
+         */
         public Builder reportTo(Reporter... reporters) {
-            for (Reporter r : reporters) {
-                if (r == null) {
-                    throw new IllegalArgumentException("reportTo(...) got a null reporter");
-                }
+            if (reporters == null) {
+                throw new IllegalArgumentException("reportTo(...) needs reporters, got a null array; call reportTo() "
+                        + "with no argument for no reporter");
             }
-            this.reporters.addAll(Arrays.asList(reporters));
+            List<Reporter> all = new ArrayList<>(this.reporters);
+            for (int i = 0; i < reporters.length; i++) {
+                Reporter r = reporters[i];
+                if (r == null) {
+                    throw new IllegalArgumentException("reportTo(...) got null as reporter " + (i + 1) + " of "
+                            + reporters.length + "; every reporter must be non-null");
+                }
+                for (Reporter earlier : all) {
+                    if (earlier == r) {
+                        throw new IllegalArgumentException("reportTo(...) got reporter " + nameOf(r) + " twice; it "
+                                + "would receive every record twice");
+                    }
+                    for (Path file : targets(r)) {
+                        if (targets(earlier).contains(file)) {
+                            throw new IllegalArgumentException("Reporters " + nameOf(earlier) + " and " + nameOf(r)
+                                    + " both write " + file + "; give each reporter its own file or directory");
+                        }
+                    }
+                }
+                all.add(r);
+            }
+            this.reporters.clear();
+            this.reporters.addAll(all);
             this.reportersSet = true;
             return this;
         }
 
-        /** The run id written into files (default: start time plus a random suffix). */
-        public Builder runId(String runId) {
-            if (runId == null || runId.isBlank()) {
-                throw new IllegalArgumentException("runId must be non-blank, got '" + runId + "'");
+        private static Set<Path> targets(Reporter r) {
+            Set<Path> out = new HashSet<>();
+            Set<Path> files = r.writesTo();
+            if (files != null) {
+                files.forEach(f -> out.add(f.toAbsolutePath().normalize()));
             }
+            return out;
+        }
+
+        /**
+         * The run id written into every row of the files (default: start time plus a random
+         * suffix): non-blank, without leading or trailing blanks or control characters.
+         */
+        public Builder runId(String runId) {
+            requireLabel("runId", runId);
             this.runId = runId;
             return this;
+        }
+
+        /**
+         * Layers to probe, by key, name or index (default: every layer, including the output).
+         *
+         * @throws IllegalArgumentException for a null array, no layer or a null layer
+         */
+        @Override
+        public Builder layers(String... layers) {
+            return super.layers(requireLayers(layers));
+        }
+
+        /**
+         * Layers to probe, by key, name or index (default: every layer, including the output).
+         *
+         * @throws IllegalArgumentException for a null list, no layer or a null layer
+         */
+        @Override
+        public Builder layers(List<String> layers) {
+            return super.layers(requireLayers(layers));
+        }
+
+        /**
+         * The metrics (default: the evaluator's default metrics with the chosen distance).
+         *
+         * @throws IllegalArgumentException for a null array, no metric or a null metric
+         */
+        @Override
+        public Builder metrics(OrbitMetric... metrics) {
+            return super.metrics(requireMetrics(metrics));
+        }
+
+        // A stopgap until core's EvaluatorSettings checks these itself: there, layers(String...)
+        // and metrics(OrbitMetric...) hand a null array to Arrays.asList (a bare
+        // NullPointerException), and layers(...) accepts null layers, which fail only when the
+        // first epoch is evaluated. Remove with the overrides once core rejects both.
+        private static List<String> requireLayers(String[] layers) {
+            if (layers == null) {
+                throw new IllegalArgumentException("layers(...) needs layer names, keys or indices, got a null array");
+            }
+            return requireLayers(Arrays.asList(layers));
+        }
+
+        private static List<String> requireLayers(List<String> layers) {
+            if (layers == null) {
+                throw new IllegalArgumentException("layers(...) needs a list of layer names, keys or indices, got null");
+            }
+            for (int i = 0; i < layers.size(); i++) {
+                if (layers.get(i) == null) {
+                    throw new IllegalArgumentException("layers(...) got null as layer " + (i + 1) + " of "
+                            + layers.size() + "; every layer must be a name, key or index");
+                }
+            }
+            return layers;
+        }
+
+        private static List<OrbitMetric> requireMetrics(OrbitMetric[] metrics) {
+            if (metrics == null) {
+                throw new IllegalArgumentException("metrics(...) needs metrics, got a null array");
+            }
+            return Arrays.asList(metrics);
+        }
+
+        /** Non-blank, no leading or trailing blanks, no control characters; see {@link #evaluate}. */
+        private static void requireLabel(String what, String value) {
+            if (value == null || value.isBlank() || !value.equals(value.strip())
+                    || value.chars().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException(what + " must be non-blank text without leading or trailing blanks "
+                        + "or control characters, got " + (value == null ? "null" : "'" + escapeControls(value) + "'"));
+            }
+        }
+
+        /** Shows control characters as Java escapes, so that a message about them stays on one line. */
+        private static String escapeControls(String s) {
+            StringBuilder sb = new StringBuilder();
+            for (char c : s.toCharArray()) {
+                if (c == '\n') {
+                    sb.append("\\n");
+                } else if (c == '\r') {
+                    sb.append("\\r");
+                } else if (c == '\t') {
+                    sb.append("\\t");
+                } else if (Character.isISOControl(c)) {
+                    sb.append(String.format("\\u%04x", (int) c));
+                } else {
+                    sb.append(c);
+                }
+            }
+            return sb.toString();
         }
 
         private Map<String, String> settings() {
@@ -455,9 +595,6 @@ public final class InvarianceListener extends BaseTrainingListener {
             }
             if (dataSets.isEmpty()) {
                 throw new IllegalArgumentException("InvarianceListener needs at least one evaluate(name, iterator), got none");
-            }
-            if (!reportersSet) {
-                reporters.add(Reporters.log());
             }
             return new InvarianceListener(this, buildEvaluator());
         }

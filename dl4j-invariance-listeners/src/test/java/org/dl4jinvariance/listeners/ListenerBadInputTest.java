@@ -282,6 +282,50 @@ class ListenerBadInputTest {
     // ---------------------------------------------------------------- 2. builder nulls
 
     @Test
+    void reportToRejectsANullArray() {
+        rejects(() -> InvarianceListener.builder().reportTo((Reporter[]) null), "reportTo", "null array",
+                "reportTo() with no argument");
+    }
+
+    @Test
+    void reportToRejectsANullReporterNamingItsPosition() {
+        rejects(() -> InvarianceListener.builder().reportTo(Reporters.log(), null), "reportTo",
+                "null as reporter 2 of 2", "non-null");
+    }
+
+    @Test
+    void reportToRejectsTheSameReporterTwice() {
+        Reporter csv = Reporters.csv(dir);
+        rejects(() -> InvarianceListener.builder().reportTo(csv).reportTo(csv), "csv(" + dir + ")", "twice");
+    }
+
+    /** Two CSV reporters on one directory would append every row twice. */
+    @Test
+    void reportToRejectsTwoReportersWritingOneFile() {
+        rejects(() -> InvarianceListener.builder().reportTo(Reporters.csv(dir), Reporters.csv(dir.resolve("."))),
+                "csv(" + dir + ")", "both write", dir.resolve(CsvReporter.FILE_NAME).toString());
+        rejects(() -> InvarianceListener.builder().reportTo(Reporters.charts(dir)).reportTo(Reporters.charts(dir)),
+                "both write", "layer-profile.png");
+        // Different files in one directory are fine.
+        assertNotNull(listener().reportTo(Reporters.csv(dir), Reporters.jsonLines(dir), Reporters.charts(dir),
+                Reporters.html(dir)).build());
+    }
+
+    @Test
+    void layersRejectsANullArrayListOrLayerOnTheListener() {
+        rejects(() -> InvarianceListener.builder().layers((String[]) null), "layers", "null array");
+        rejects(() -> InvarianceListener.builder().layers((List<String>) null), "layers", "got null");
+        rejects(() -> InvarianceListener.builder().layers("dense", null), "layers", "null as layer 2 of 2");
+        rejects(() -> InvarianceListener.builder().layers(new ArrayList<>()), "layers", "at least one layer");
+    }
+
+    @Test
+    void metricsRejectsANullArrayOnTheListener() {
+        rejects(() -> InvarianceListener.builder().metrics((OrbitMetric[]) null), "metrics", "null array");
+        rejects(() -> InvarianceListener.builder().metrics((OrbitMetric) null), "metrics", "non-null metric");
+    }
+
+    @Test
     void reporterFactoriesRejectNullArgumentsNamingThem() {
         rejects(() -> Reporters.csv((Path) null), "csv(dir)", "directory", "got null");
         rejects(() -> Reporters.csv((File) null), "csv(dir)", "got null");
@@ -427,6 +471,67 @@ class ListenerBadInputTest {
     }
 
     // ---------------------------------------------------------------- 5. other settings
+
+    @Test
+    void dataSetNamesMustBeNonBlankTrimmedAndWithoutControlCharacters() {
+        DataSetIterator data = TestData.mnistHeldOut();
+        rejects(() -> InvarianceListener.builder().evaluate(null, data), "data set name", "got null");
+        rejects(() -> InvarianceListener.builder().evaluate("", data), "non-blank", "got ''");
+        rejects(() -> InvarianceListener.builder().evaluate("  ", data), "non-blank", "got '  '");
+        // Would print exactly like "heldOut" in every table and chart legend.
+        rejects(() -> InvarianceListener.builder().evaluate("heldOut", data).evaluate("heldOut ", data),
+                "leading or trailing blanks", "got 'heldOut '");
+        // Would split the data set's CSV rows and log-table lines.
+        rejects(() -> InvarianceListener.builder().evaluate("held\nout", data), "control characters",
+                "got 'held\\nout'");
+        rejects(() -> InvarianceListener.builder().evaluate("heldOut", null), "'heldOut'", "DataSetIterator",
+                "got null");
+    }
+
+    @Test
+    void dataSetNamesMustBeUnique() {
+        rejects(() -> InvarianceListener.builder().evaluate("a", TestData.mnistHeldOut())
+                .evaluate("a", TestData.fashionMnistOod()), "'a'", "used twice", "unique");
+    }
+
+    @Test
+    void runIdMustBeNonBlankTextWithoutLineBreaks() {
+        rejects(() -> InvarianceListener.builder().runId(null), "runId", "got null");
+        rejects(() -> InvarianceListener.builder().runId(" "), "runId", "non-blank", "got ' '");
+        rejects(() -> InvarianceListener.builder().runId("run\r\n2"), "runId", "control characters", "'run\\r\\n2'");
+    }
+
+    @Test
+    void everyEpochsMustBeAtLeastOne() {
+        rejects(() -> InvarianceListener.builder().everyEpochs(0), "everyEpochs", ">= 1", "got 0");
+        rejects(() -> InvarianceListener.builder().everyEpochs(-3), "everyEpochs", ">= 1", "got -3");
+    }
+
+    @Test
+    void exampleAndBatchCountsMustBePositive() {
+        rejects(() -> InvarianceListener.builder().maxExamples(0), "maxExamples", ">= 1", "got 0");
+        rejects(() -> InvarianceListener.builder().maxExamples(-1), "maxExamples", "got -1");
+        rejects(() -> InvarianceListener.builder().maxBatch(0), "maxBatch", ">= 1", "got 0");
+    }
+
+    /** build() used to add the default log reporter to the builder, so a second build had two. */
+    @Test
+    void buildingTwiceGivesEachListenerOneDefaultLogReporter() {
+        InvarianceListener.Builder builder = InvarianceListener.builder()
+                .inputAction(ImageActions.rotation(Groups.c4())).evaluate("heldOut", TestData.mnistHeldOut());
+        builder.build();
+        InvarianceListener second = builder.build();
+        assertEquals("log", second.settings(null).values().get("reporters"));
+    }
+
+    @Test
+    void evaluateNowAndHistoryNameWhatTheyGot() {
+        InvarianceListener listener = listener().reportTo().build();
+        rejects(() -> listener.evaluateNow(null), "MultiLayerNetwork or a ComputationGraph", "got null");
+        rejects(() -> listener.history("ood"), "'ood'", "[heldOut]");
+        assertNull(InvarianceListener.epochCount(null));
+        assertSame(listener.evaluator(), listener.evaluator());
+    }
 
     // ---------------------------------------------------------------- helpers
 
