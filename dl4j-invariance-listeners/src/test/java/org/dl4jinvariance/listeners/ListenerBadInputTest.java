@@ -326,6 +326,31 @@ class ListenerBadInputTest {
     }
 
     @Test
+    void scoreCalculatorBuilderRejectsNullsNamingTheParameter() {
+        rejects(() -> InvarianceScoreCalculator.builder().evaluator(null), "evaluator", "InvarianceEvaluator",
+                "got null");
+        rejects(() -> InvarianceScoreCalculator.builder().metric((MetricKey) null), "metric", "got null");
+        rejects(() -> InvarianceScoreCalculator.builder().metric((String) null), "metric", "got 'null'");
+        rejects(() -> InvarianceScoreCalculator.builder().data(null), "data", "got null");
+        rejects(() -> InvarianceScoreCalculator.builder().layer(null), "layer", "got 'null'");
+        rejects(() -> InvarianceScoreCalculator.builder().layers((String[]) null), "layers", "null array");
+        rejects(() -> InvarianceScoreCalculator.builder().layers((List<String>) null), "layers", "got null");
+        rejects(() -> InvarianceScoreCalculator.builder().layers("dense", null), "null as layer 2 of 2");
+        rejects(() -> InvarianceScoreCalculator.builder().metrics((OrbitMetric[]) null), "metrics", "null array");
+    }
+
+    /**
+     * A score calculator reads its data after every epoch, and twice per call with a loss term:
+     * without reset() the loss over the used-up iterator is NaN, so such data is refused.
+     */
+    @Test
+    void scoreCalculatorRejectsDataThatCannotBeReset() {
+        DataSetIterator once = new Delegating(TestData.mnistHeldOut(), false);
+        rejects(() -> InvarianceScoreCalculator.builder().data(once), "data", "supports reset()",
+                once.getClass().getName());
+    }
+
+    @Test
     void reporterFactoriesRejectNullArgumentsNamingThem() {
         rejects(() -> Reporters.csv((Path) null), "csv(dir)", "directory", "got null");
         rejects(() -> Reporters.csv((File) null), "csv(dir)", "got null");
