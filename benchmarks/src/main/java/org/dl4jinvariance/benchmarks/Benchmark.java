@@ -20,4 +20,13 @@ public interface Benchmark {
 
     /** One timed run of the baseline. */
     void runBaseline();
+
+    /**
+     * For a row measured by one long run rather than by alternating repeats (a soak): ours and
+     * the baseline in the row's units (its name says which); null, the default, to be timed by
+     * the runner through {@link #runOurs} and {@link #runBaseline}.
+     */
+    default double[] measureOnce() {
+        return null;
+    }
 }

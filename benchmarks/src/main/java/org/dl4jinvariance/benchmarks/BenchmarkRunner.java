@@ -10,7 +10,11 @@ import java.util.Locale;
  * baseline alternate, after warm-up runs, and each is the median of the repeats, because these
  * machines are shared and noisy; only the ratio is meant to be compared across machines.
  *
- * <p>Usage: {@code java -jar benchmarks/target/benchmarks.jar [repeats] [name-filter]}.
+ * <p>A row that {@linkplain Benchmark#measureOnce() measures itself once} (a soak) prints its own
+ * two figures instead; the repeats do not apply to it.
+ *
+ * <p>Usage: {@code java -jar benchmarks/target/benchmarks.jar [repeats] [name-filter]}; the filter
+ * is a case-insensitive part of the row name (e.g. {@code soak}).
  */
 public final class BenchmarkRunner {
 
@@ -31,6 +35,9 @@ public final class BenchmarkRunner {
         // issue 5: listener
         rows.add(ListenerOverheadBenchmark.listener());
         rows.add(ListenerOverheadBenchmark.forwardFloor());
+        // issue 13: a long run with every file reporter neither leaks nor slows down
+        rows.add(ListenerSoakBenchmark.memory());
+        rows.add(ListenerSoakBenchmark.time());
         return rows;
     }
 
@@ -42,7 +49,8 @@ public final class BenchmarkRunner {
             if (!b.name().toLowerCase(Locale.ROOT).contains(filter)) {
                 continue;
             }
-            double[] r = measure(b, repeats);
+            double[] once = b.measureOnce();
+            double[] r = once != null ? once : measure(b, repeats);
             System.out.printf(Locale.ROOT, "%-70s %10.1f %10.1f %7.3f %7s%n", b.name(), r[0], r[1], r[0] / r[1],
                     Double.isNaN(b.target()) ? "-" : String.format(Locale.ROOT, "%.2f", b.target()));
         }

@@ -1,6 +1,7 @@
 package org.dl4jinvariance.earlystopping;
 
-import java.util.Objects;
+import java.util.Arrays;
+import java.util.List;
 import org.deeplearning4j.earlystopping.scorecalc.DataSetLossCalculator;
 import org.deeplearning4j.earlystopping.scorecalc.ScoreCalculator;
 import org.deeplearning4j.nn.api.Model;
@@ -9,6 +10,7 @@ import org.dl4jinvariance.metric.InvarianceEvaluator;
 import org.dl4jinvariance.metric.InvarianceReport;
 import org.dl4jinvariance.metric.InvarianceScore;
 import org.dl4jinvariance.metric.MetricKey;
+import org.dl4jinvariance.metric.OrbitMetric;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
@@ -132,14 +134,30 @@ public final class InvarianceScoreCalculator implements ScoreCalculator<Model> {
 
         /** A fully configured evaluator; replaces the evaluator settings (group, action, layers, ...) of this builder. */
         public Builder evaluator(InvarianceEvaluator evaluator) {
-            this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
+            if (evaluator == null) {
+                throw new IllegalArgumentException("evaluator(...) needs an InvarianceEvaluator, got null");
+            }
+            this.evaluator = evaluator;
             return this;
         }
 
-        /** The data the metric (and the loss) is measured on; reset before and after use. */
+        /**
+         * The data the metric (and the loss) is measured on; reset before and after use. The
+         * iterator must support {@code reset()}: the score is computed after every epoch on the
+         * same examples, and with a loss term the same call reads the data twice. Without reset
+         * the second reading finds the iterator used up, and DL4J's loss over no examples is NaN,
+         * a score that early stopping would compare without a word.
+         *
+         * @throws IllegalArgumentException for null or an iterator that does not support reset()
+         */
         public Builder data(DataSetIterator data) {
             if (data == null) {
                 throw new IllegalArgumentException("data needs a DataSetIterator, got null");
+            }
+            if (!data.resetSupported()) {
+                throw new IllegalArgumentException("data needs an iterator that supports reset(), got "
+                        + data.getClass().getName() + ", which does not: the score is measured on the same examples "
+                        + "after every epoch");
             }
             this.data = data;
             return this;
@@ -158,8 +176,68 @@ public final class InvarianceScoreCalculator implements ScoreCalculator<Model> {
 
         /** The metric key, e.g. {@code InvarianceDeviation.NORMALIZED_KEY}, or the key of a metric of one's own. */
         public Builder metric(MetricKey key) {
+            if (key == null) {
+                throw new IllegalArgumentException("metric(...) needs a metric key such as "
+                        + "InvarianceDeviation.NORMALIZED_KEY, got null");
+            }
             score.metric(key);
             return this;
+        }
+
+        /**
+         * Layers to probe, by key, name or index (default: every layer, or only {@link #layer}).
+         *
+         * @throws IllegalArgumentException for a null array, no layer or a null layer
+         */
+        @Override
+        public Builder layers(String... layers) {
+            return super.layers(requireLayers(layers));
+        }
+
+        /**
+         * Layers to probe, by key, name or index (default: every layer, or only {@link #layer}).
+         *
+         * @throws IllegalArgumentException for a null list, no layer or a null layer
+         */
+        @Override
+        public Builder layers(List<String> layers) {
+            return super.layers(requireLayers(layers));
+        }
+
+        /**
+         * The metrics the evaluator computes (default: its default metrics).
+         *
+         * @throws IllegalArgumentException for a null array, no metric or a null metric
+         */
+        @Override
+        public Builder metrics(OrbitMetric... metrics) {
+            if (metrics == null) {
+                throw new IllegalArgumentException("metrics(...) needs metrics, got a null array");
+            }
+            return super.metrics(Arrays.asList(metrics));
+        }
+
+        // A stopgap until core's EvaluatorSettings checks these itself (the same as in
+        // InvarianceListener.Builder): there, a null array reaches Arrays.asList, a bare
+        // NullPointerException, and null layers fail only when the model is scored.
+        private static List<String> requireLayers(String[] layers) {
+            if (layers == null) {
+                throw new IllegalArgumentException("layers(...) needs layer names, keys or indices, got a null array");
+            }
+            return requireLayers(Arrays.asList(layers));
+        }
+
+        private static List<String> requireLayers(List<String> layers) {
+            if (layers == null) {
+                throw new IllegalArgumentException("layers(...) needs a list of layer names, keys or indices, got null");
+            }
+            for (int i = 0; i < layers.size(); i++) {
+                if (layers.get(i) == null) {
+                    throw new IllegalArgumentException("layers(...) got null as layer " + (i + 1) + " of "
+                            + layers.size() + "; every layer must be a name, key or index");
+                }
+            }
+            return layers;
         }
 
         /** The layer whose metric is scored (default: the deepest layer with an applicable value). */

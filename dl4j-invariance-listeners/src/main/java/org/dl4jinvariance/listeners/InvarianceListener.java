@@ -1,13 +1,17 @@
 package org.dl4jinvariance.listeners;
 
+import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.deeplearning4j.nn.api.Model;
@@ -21,6 +25,7 @@ import org.dl4jinvariance.listeners.report.RunSettings;
 import org.dl4jinvariance.metric.EvaluatorSettings;
 import org.dl4jinvariance.metric.InvarianceEvaluator;
 import org.dl4jinvariance.metric.InvarianceReport;
+import org.dl4jinvariance.metric.OrbitMetric;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +62,24 @@ import org.slf4j.LoggerFactory;
  * <p><b>Failures stay inside.</b> An evaluation that throws (bad data, a shape the action cannot
  * transform, ...) or a reporter that throws (a disk that cannot be written) is logged with its
  * cause and recorded in {@link #history()} as a failure record; training and the other data sets
- * and reporters carry on. NaN activations give NaN values and a warning.
+ * and reporters carry on. NaN activations give NaN values and a warning. This holds for every
+ * {@code Throwable}, errors included: a {@code StackOverflowError} (a deep recursion in a
+ * reporter), an {@code OutOfMemoryError} (a chart too large for the heap: its memory is free
+ * again once the reporter's frames are gone), an {@code InternalError} or a plain {@code Error}
+ * (the JDK's font and image code throws both on a server without fonts), a
+ * {@code LinkageError} or an {@code AssertionError}. Only two kinds pass through, because
+ * swallowing them would be wrong rather than safe (see {@link #passesThrough(Throwable)}):
+ * {@code ThreadDeath}, which is a request to stop the thread and not a failure, and the
+ * {@code VirtualMachineError}s that say the JVM itself is broken ({@code UnknownError}, and any
+ * subclass a later JVM adds other than the three above). An {@code InterruptedException} is
+ * recorded too, and the thread's interrupt flag is set again so that whoever interrupted
+ * training still sees it.
+ *
+ * <p><b>The same examples every time.</b> An evaluation iterator is reset before each use, so
+ * every epoch is measured on the same examples. An iterator that does not support
+ * {@code reset()} can therefore be evaluated once only: each later evaluation of that data set
+ * is a failure record naming it, and the iterator is not touched again (measuring whatever
+ * examples it yields next would make epochs incomparable without saying so).
  */
 public final class InvarianceListener extends BaseTrainingListener {
 
@@ -73,15 +95,18 @@ public final class InvarianceListener extends BaseTrainingListener {
     private final String runId;
     private final Map<String, String> describedSettings;
     private final List<EpochReport> history = Collections.synchronizedList(new ArrayList<>());
+    /** Data-set name → the epoch of its first evaluation; an iterator without reset() is used up there. */
+    private final Map<String, Integer> firstUse = new HashMap<>();
     private boolean started;
 
     private InvarianceListener(Builder b, InvarianceEvaluator evaluator) {
         this.evaluator = evaluator;
         this.dataSets = Collections.unmodifiableMap(new LinkedHashMap<>(b.dataSets));
-        this.reporters = List.copyOf(b.reporters);
+        // Not added to the builder: a second build() must not get a second log reporter.
+        this.reporters = b.reportersSet ? List.copyOf(b.reporters) : List.of(Reporters.log());
         this.everyEpochs = b.everyEpochs;
         this.runId = b.runId != null ? b.runId : newRunId();
-        this.describedSettings = describe(b, evaluator);
+        this.describedSettings = describe(b, evaluator, reporters);
     }
 
     public static Builder builder() {
@@ -174,8 +199,8 @@ public final class InvarianceListener extends BaseTrainingListener {
             for (Reporter reporter : reporters) {
                 try {
                     reporter.start(settings);
-                } catch (Exception | LinkageError | AssertionError e) {
-                    reporterFailed(epoch, reporter, null, e);
+                } catch (Throwable e) {
+                    reporterFailed(epoch, reporter, null, contain(e));
                 }
             }
         }
@@ -189,14 +214,25 @@ public final class InvarianceListener extends BaseTrainingListener {
         for (Reporter reporter : reporters) {
             try {
                 reporter.epochEnd(epoch);
-            } catch (Exception | LinkageError | AssertionError e) {
-                reporterFailed(epoch, reporter, null, e);
+            } catch (Throwable e) {
+                reporterFailed(epoch, reporter, null, contain(e));
             }
         }
         return made;
     }
 
     private EpochReport evaluateOne(Model model, int epoch, String name, DataSetIterator it) {
+        Integer usedUp = firstUse.get(name);
+        if (usedUp != null && !it.resetSupported()) {
+            IllegalStateException e = new IllegalStateException("Data set '" + name + "' cannot be evaluated again "
+                    + "after epoch " + epoch + ": its iterator (" + it.getClass().getName() + ") does not support "
+                    + "reset(), and its examples were used by the evaluation after epoch " + usedUp + ". Every "
+                    + "evaluation must see the same examples: pass a resettable iterator to evaluate(\"" + name
+                    + "\", ...)");
+            log.warn("{}; training goes on", e.getMessage());
+            return EpochReport.evaluationFailed(epoch, name, e, 0);
+        }
+        firstUse.putIfAbsent(name, epoch);
         long t0 = System.nanoTime();
         try {
             resetIfSupported(it);
@@ -204,16 +240,16 @@ public final class InvarianceListener extends BaseTrainingListener {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             warnOnNaN(epoch, name, report);
             return EpochReport.of(epoch, name, report, ms);
-        } catch (Exception | LinkageError | AssertionError e) {
+        } catch (Throwable e) {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             log.warn("Invariance evaluation of data set '{}' after epoch {} failed; training goes on. Cause: {}",
-                    name, epoch, e.toString(), e);
+                    name, epoch, contain(e).toString(), e);
             return EpochReport.evaluationFailed(epoch, name, e, ms);
         } finally {
             try {
                 resetIfSupported(it);
-            } catch (RuntimeException e) {
-                log.warn("Could not reset the iterator of data set '{}': {}", name, e.toString());
+            } catch (Throwable e) {
+                log.warn("Could not reset the iterator of data set '{}': {}", name, contain(e).toString());
             }
         }
     }
@@ -223,15 +259,15 @@ public final class InvarianceListener extends BaseTrainingListener {
         for (Reporter reporter : reporters) {
             try {
                 reporter.record(record);
-            } catch (Exception | LinkageError | AssertionError e) {
-                EpochReport failure = reporterFailed(record.epoch(), reporter, record.dataSet(), e);
+            } catch (Throwable e) {
+                EpochReport failure = reporterFailed(record.epoch(), reporter, record.dataSet(), contain(e));
                 for (Reporter other : reporters) {
                     if (other != reporter) {
                         try {
                             other.record(failure);
-                        } catch (Exception | LinkageError | AssertionError again) {
-                            log.warn("Reporter {} also failed on the failure record of {}: {}", other.name(),
-                                    reporter.name(), again.toString());
+                        } catch (Throwable again) {
+                            log.warn("Reporter {} also failed on the failure record of {}: {}", nameOf(other),
+                                    nameOf(reporter), contain(again).toString());
                         }
                     }
                 }
@@ -240,11 +276,63 @@ public final class InvarianceListener extends BaseTrainingListener {
     }
 
     private EpochReport reporterFailed(int epoch, Reporter reporter, String dataSet, Throwable e) {
-        log.warn("Reporter {} failed after epoch {}{}; training goes on. Cause: {}", reporter.name(), epoch,
+        String name = nameOf(reporter);
+        log.warn("Reporter {} failed after epoch {}{}; training goes on. Cause: {}", name, epoch,
                 dataSet == null ? "" : " on data set '" + dataSet + "'", e.toString(), e);
-        EpochReport failure = EpochReport.reporterFailed(epoch, reporter.name(), dataSet, e);
+        EpochReport failure = EpochReport.reporterFailed(epoch, name, dataSet, e);
         history.add(failure);
         return failure;
+    }
+
+    /**
+     * The reporter's {@link Reporter#name()}, or its class name when {@code name()} throws or
+     * gives a blank: the name goes into failure records, and a reporter that cannot even name
+     * itself must still not break training.
+     */
+    static String nameOf(Reporter reporter) {
+        try {
+            String name = reporter.name();
+            if (name != null && !name.isBlank()) {
+                return name;
+            }
+        } catch (Throwable e) {
+            contain(e);
+        }
+        return reporter.getClass().getName();
+    }
+
+    /**
+     * True for the throwables a listener lets through instead of recording, see the class
+     * comment: {@code ThreadDeath} (Thread.stop: the thread was asked to stop, and swallowing the
+     * request would keep a stopped thread training), and the {@code VirtualMachineError}s that say
+     * the JVM is broken rather than out of a resource. {@code StackOverflowError} and
+     * {@code OutOfMemoryError} are recorded, because the stack and the heap the failed reporter
+     * used are free again once its frames are gone; {@code InternalError} is recorded, because
+     * the JDK's own library code throws it (font manager, reflection) on a misconfigured machine
+     * while the JVM is fine. If the JVM really is broken, training meets that itself.
+     */
+    @SuppressWarnings("removal") // ThreadDeath: still thrown by Thread.stop on the JVMs this library runs on.
+    static boolean passesThrough(Throwable t) {
+        if (t instanceof ThreadDeath) {
+            return true;
+        }
+        return t instanceof VirtualMachineError && !(t instanceof StackOverflowError
+                || t instanceof OutOfMemoryError || t instanceof InternalError);
+    }
+
+    /**
+     * Rethrows what {@link #passesThrough passes through} and gives back the rest to be recorded;
+     * an {@code InterruptedException} sets the thread's interrupt flag again, which throwing it
+     * cleared, so the interrupt is not lost.
+     */
+    private static Throwable contain(Throwable t) {
+        if (passesThrough(t)) {
+            throw (Error) t; // every throwable that passes through is an Error
+        }
+        if (t instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        return t;
     }
 
     private static void warnOnNaN(int epoch, String name, InvarianceReport report) {
@@ -281,13 +369,13 @@ public final class InvarianceListener extends BaseTrainingListener {
                 + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
     }
 
-    private static Map<String, String> describe(Builder b, InvarianceEvaluator evaluator) {
+    private static Map<String, String> describe(Builder b, InvarianceEvaluator evaluator, List<Reporter> reporters) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("group", evaluator.group().name() + " (order " + evaluator.group().order() + ")");
         s.put("inputAction", evaluator.inputAction().describe());
         s.putAll(b.settings());
         s.put("everyEpochs", String.valueOf(b.everyEpochs));
-        s.put("reporters", b.reporters.stream().map(Reporter::name).collect(Collectors.joining(", ")));
+        s.put("reporters", reporters.stream().map(InvarianceListener::nameOf).collect(Collectors.joining(", ")));
         return s;
     }
 
@@ -313,22 +401,32 @@ public final class InvarianceListener extends BaseTrainingListener {
         private Builder() {
         }
 
-        /** A data set to evaluate every time, under a name unique within this listener. */
+        /**
+         * A data set to evaluate every time, under a name unique within this listener. The name
+         * labels rows, chart lines and table columns, so it must be non-blank, without leading or
+         * trailing blanks (two names differing only there would print alike) and without control
+         * characters (a line break would split the rows of the CSV and the log table). The
+         * iterator should support {@code reset()}: one that does not is evaluated once only (see
+         * the class comment), and a warning says so now.
+         */
         public Builder evaluate(String name, DataSetIterator data) {
-            if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException("A data set needs a non-blank name, got '" + name + "'");
-            }
+            requireLabel("A data set name", name);
             if (data == null) {
                 throw new IllegalArgumentException("Data set '" + name + "' needs a DataSetIterator, got null");
             }
             if (dataSets.containsKey(name)) {
                 throw new IllegalArgumentException("Data set name '" + name + "' is used twice; names must be unique");
             }
+            if (!data.resetSupported()) {
+                log.warn("The iterator of data set '{}' ({}) does not support reset(): it will be evaluated once, and "
+                        + "every later evaluation of it is a failure record. Pass a resettable iterator to measure "
+                        + "it every epoch", name, data.getClass().getName());
+            }
             dataSets.put(name, data);
             return this;
         }
 
-        /** Evaluate after every n-th epoch (default 1: every epoch). */
+        /** Evaluate after every n-th epoch (default 1: every epoch; at least 1). */
         public Builder everyEpochs(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("everyEpochs must be >= 1, got " + n);
@@ -337,25 +435,150 @@ public final class InvarianceListener extends BaseTrainingListener {
             return this;
         }
 
-        /** Where the records go (default: {@link Reporters#log()}); call with no argument for none. */
+        /**
+         * Where the records go (default: {@link Reporters#log()}); call with no argument for none.
+         * Calls add up. Every reporter must be non-null, given once, and write files no other
+         * reporter of this listener writes ({@link Reporter#writesTo()}): two reporters appending
+         * to one CSV would write every row twice.
+         */
         public Builder reportTo(Reporter... reporters) {
-            for (Reporter r : reporters) {
-                if (r == null) {
-                    throw new IllegalArgumentException("reportTo(...) got a null reporter");
-                }
+            if (reporters == null) {
+                throw new IllegalArgumentException("reportTo(...) needs reporters, got a null array; call reportTo() "
+                        + "with no argument for no reporter");
             }
-            this.reporters.addAll(Arrays.asList(reporters));
+            List<Reporter> all = new ArrayList<>(this.reporters);
+            for (int i = 0; i < reporters.length; i++) {
+                Reporter r = reporters[i];
+                if (r == null) {
+                    throw new IllegalArgumentException("reportTo(...) got null as reporter " + (i + 1) + " of "
+                            + reporters.length + "; every reporter must be non-null");
+                }
+                for (Reporter earlier : all) {
+                    if (earlier == r) {
+                        throw new IllegalArgumentException("reportTo(...) got reporter " + nameOf(r) + " twice; it "
+                                + "would receive every record twice");
+                    }
+                    for (Path file : targets(r)) {
+                        if (targets(earlier).contains(file)) {
+                            throw new IllegalArgumentException("Reporters " + nameOf(earlier) + " and " + nameOf(r)
+                                    + " both write " + file + "; give each reporter its own file or directory");
+                        }
+                    }
+                }
+                all.add(r);
+            }
+            this.reporters.clear();
+            this.reporters.addAll(all);
             this.reportersSet = true;
             return this;
         }
 
-        /** The run id written into files (default: start time plus a random suffix). */
-        public Builder runId(String runId) {
-            if (runId == null || runId.isBlank()) {
-                throw new IllegalArgumentException("runId must be non-blank, got '" + runId + "'");
+        private static Set<Path> targets(Reporter r) {
+            Set<Path> out = new HashSet<>();
+            Set<Path> files = r.writesTo();
+            if (files != null) {
+                files.forEach(f -> out.add(f.toAbsolutePath().normalize()));
             }
+            return out;
+        }
+
+        /**
+         * The run id written into every row of the files (default: start time plus a random
+         * suffix): non-blank, without leading or trailing blanks or control characters.
+         */
+        public Builder runId(String runId) {
+            requireLabel("runId", runId);
             this.runId = runId;
             return this;
+        }
+
+        /**
+         * Layers to probe, by key, name or index (default: every layer, including the output).
+         *
+         * @throws IllegalArgumentException for a null array, no layer or a null layer
+         */
+        @Override
+        public Builder layers(String... layers) {
+            return super.layers(requireLayers(layers));
+        }
+
+        /**
+         * Layers to probe, by key, name or index (default: every layer, including the output).
+         *
+         * @throws IllegalArgumentException for a null list, no layer or a null layer
+         */
+        @Override
+        public Builder layers(List<String> layers) {
+            return super.layers(requireLayers(layers));
+        }
+
+        /**
+         * The metrics (default: the evaluator's default metrics with the chosen distance).
+         *
+         * @throws IllegalArgumentException for a null array, no metric or a null metric
+         */
+        @Override
+        public Builder metrics(OrbitMetric... metrics) {
+            return super.metrics(requireMetrics(metrics));
+        }
+
+        // A stopgap until core's EvaluatorSettings checks these itself: there, layers(String...)
+        // and metrics(OrbitMetric...) hand a null array to Arrays.asList (a bare
+        // NullPointerException), and layers(...) accepts null layers, which fail only when the
+        // first epoch is evaluated. Remove with the overrides once core rejects both.
+        private static List<String> requireLayers(String[] layers) {
+            if (layers == null) {
+                throw new IllegalArgumentException("layers(...) needs layer names, keys or indices, got a null array");
+            }
+            return requireLayers(Arrays.asList(layers));
+        }
+
+        private static List<String> requireLayers(List<String> layers) {
+            if (layers == null) {
+                throw new IllegalArgumentException("layers(...) needs a list of layer names, keys or indices, got null");
+            }
+            for (int i = 0; i < layers.size(); i++) {
+                if (layers.get(i) == null) {
+                    throw new IllegalArgumentException("layers(...) got null as layer " + (i + 1) + " of "
+                            + layers.size() + "; every layer must be a name, key or index");
+                }
+            }
+            return layers;
+        }
+
+        private static List<OrbitMetric> requireMetrics(OrbitMetric[] metrics) {
+            if (metrics == null) {
+                throw new IllegalArgumentException("metrics(...) needs metrics, got a null array");
+            }
+            return Arrays.asList(metrics);
+        }
+
+        /** Non-blank, no leading or trailing blanks, no control characters; see {@link #evaluate}. */
+        private static void requireLabel(String what, String value) {
+            if (value == null || value.isBlank() || !value.equals(value.strip())
+                    || value.chars().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException(what + " must be non-blank text without leading or trailing blanks "
+                        + "or control characters, got " + (value == null ? "null" : "'" + escapeControls(value) + "'"));
+            }
+        }
+
+        /** Shows control characters as Java escapes, so that a message about them stays on one line. */
+        private static String escapeControls(String s) {
+            StringBuilder sb = new StringBuilder();
+            for (char c : s.toCharArray()) {
+                if (c == '\n') {
+                    sb.append("\\n");
+                } else if (c == '\r') {
+                    sb.append("\\r");
+                } else if (c == '\t') {
+                    sb.append("\\t");
+                } else if (Character.isISOControl(c)) {
+                    sb.append(String.format("\\u%04x", (int) c));
+                } else {
+                    sb.append(c);
+                }
+            }
+            return sb.toString();
         }
 
         private Map<String, String> settings() {
@@ -372,9 +595,6 @@ public final class InvarianceListener extends BaseTrainingListener {
             }
             if (dataSets.isEmpty()) {
                 throw new IllegalArgumentException("InvarianceListener needs at least one evaluate(name, iterator), got none");
-            }
-            if (!reportersSet) {
-                reporters.add(Reporters.log());
             }
             return new InvarianceListener(this, buildEvaluator());
         }

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 
 /**
  * Redraws the run's PNG charts in a directory at the end of every epoch (see
@@ -22,8 +22,9 @@ public final class ChartsReporter implements Reporter {
     private ReportCharts charts = new ReportCharts(List.of());
     private final List<Path> written = new ArrayList<>();
 
+    /** @throws IllegalArgumentException for a null directory or a path that is a file */
     public ChartsReporter(Path dir) {
-        this.dir = Objects.requireNonNull(dir, "dir");
+        this.dir = ReporterDirs.require("charts", dir);
     }
 
     @Override
@@ -49,6 +50,12 @@ public final class ChartsReporter implements Reporter {
     /** The files written at the last epoch end. */
     public List<Path> files() {
         return List.copyOf(written);
+    }
+
+    /** The layer profile, which every charts reporter in {@code dir} writes. */
+    @Override
+    public Set<Path> writesTo() {
+        return Set.of(dir.resolve(PROFILE_FILE));
     }
 
     @Override

@@ -3,7 +3,7 @@ package org.dl4jinvariance.listeners.report;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
+import java.util.Set;
 import org.dl4jinvariance.metric.MetricValue;
 
 /**
@@ -11,6 +11,16 @@ import org.dl4jinvariance.metric.MetricValue;
  * {@value #HEADER}. Failures get a row with only run, epoch, data set and failure filled. Rows of
  * an epoch are written together at its end in one append, forced to disk, so a killed run leaves
  * only whole rows. Several runs may share a file; the {@code run} column tells them apart.
+ *
+ * <p>Every row is one line: a line break inside a cell (a failure's message often has one) is
+ * written as the two characters {@code \n} (or {@code \r}), so line-based tools, and the repair
+ * of a torn last line, never cut a row in two.
+ *
+ * <p>An existing {@code invariance.csv} is appended to only when its first line is
+ * {@link #HEADER}: a file of another program, or one of ours with other columns, is refused with
+ * an {@link IllegalArgumentException} naming the file and the expected header, and left as it is.
+ * The constructor checks this already, so that a wrong directory fails before training starts;
+ * {@link #start} checks again (the listener records that failure and training goes on).
  */
 public final class CsvReporter implements Reporter {
 
@@ -24,8 +34,16 @@ public final class CsvReporter implements Reporter {
     private String runId = "run";
     private final StringBuilder pending = new StringBuilder();
 
+    static final AppendOnlyFile.Format FORMAT = new AppendOnlyFile.Format("CsvReporter", List.of(HEADER + "\n"),
+            "the header '" + HEADER + "'");
+
+    /**
+     * @throws IllegalArgumentException for a null directory, a path that is a file, or a
+     *                                  directory holding an {@code invariance.csv} that is not ours
+     */
     public CsvReporter(Path dir) {
-        this.dir = Objects.requireNonNull(dir, "dir");
+        this.dir = ReporterDirs.require("csv", dir);
+        ReporterDirs.requireOurs(file(), FORMAT);
     }
 
     /** The CSV file this reporter appends to. */
@@ -41,7 +59,7 @@ public final class CsvReporter implements Reporter {
 
     private void open() throws IOException {
         if (file == null) {
-            file = new AppendOnlyFile(file());
+            file = new AppendOnlyFile(file(), FORMAT);
             if (file.isEmpty()) {
                 file.append(HEADER + "\n");
             }
@@ -89,12 +107,21 @@ public final class CsvReporter implements Reporter {
         return s == null ? "" : s;
     }
 
-    /** RFC 4180: quote a cell holding a comma, quote or line break; double inner quotes. */
-    static String quote(String cell) {
+    /**
+     * RFC 4180: quote a cell holding a comma or quote and double inner quotes; line breaks are
+     * written as {@code \n} and {@code \r} first, so that a row stays one line.
+     */
+    static String quote(String text) {
+        String cell = text.replace("\r", "\\r").replace("\n", "\\n");
         if (cell.indexOf(',') < 0 && cell.indexOf('"') < 0 && cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0) {
             return cell;
         }
         return '"' + cell.replace("\"", "\"\"") + '"';
+    }
+
+    @Override
+    public Set<Path> writesTo() {
+        return Set.of(file());
     }
 
     @Override

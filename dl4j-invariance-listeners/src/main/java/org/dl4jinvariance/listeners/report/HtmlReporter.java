@@ -10,7 +10,6 @@ import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import org.dl4jinvariance.metric.MetricValue;
@@ -32,8 +31,9 @@ public final class HtmlReporter implements Reporter {
     private ReportCharts charts = new ReportCharts(List.of());
     private final List<EpochReport> history = new ArrayList<>();
 
+    /** @throws IllegalArgumentException for a null directory or a path that is a file */
     public HtmlReporter(Path dir) {
-        this.dir = Objects.requireNonNull(dir, "dir");
+        this.dir = ReporterDirs.require("html", dir);
     }
 
     /** The page this reporter writes. */
@@ -165,6 +165,11 @@ public final class HtmlReporter implements Reporter {
             return "";
         }
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    @Override
+    public Set<Path> writesTo() {
+        return Set.of(file());
     }
 
     @Override

@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
+import java.util.List;
+import java.util.Set;
 import org.nd4j.shade.jackson.core.JsonProcessingException;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
@@ -19,6 +20,12 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  * </ul>
  * Lines of an epoch are appended together at its end and forced to disk: a killed run leaves only
  * whole lines. Non-finite numbers are written as the strings {@code "NaN"}, {@code "Infinity"}.
+ *
+ * <p>An existing {@code invariance.jsonl} is appended to only when its first line is one of
+ * these objects (it starts with <code>{"type":"settings","run":</code>, or {@code metric} or
+ * {@code failure} in place of {@code settings}): another program's JSON lines are refused with an
+ * {@link IllegalArgumentException} naming the file and what was expected, and left as they are.
+ * The constructor checks already; {@link #start} checks again.
  */
 public final class JsonLinesReporter implements Reporter {
 
@@ -32,8 +39,18 @@ public final class JsonLinesReporter implements Reporter {
     private String runId = "run";
     private final StringBuilder pending = new StringBuilder();
 
+    static final AppendOnlyFile.Format FORMAT = new AppendOnlyFile.Format("JsonLinesReporter",
+            List.of("{\"type\":\"settings\",\"run\":", "{\"type\":\"metric\",\"run\":",
+                    "{\"type\":\"failure\",\"run\":"),
+            "JSON lines of JsonLinesReporter, the first starting with {\"type\":\"settings\",\"run\":");
+
+    /**
+     * @throws IllegalArgumentException for a null directory, a path that is a file, or a
+     *                                  directory holding an {@code invariance.jsonl} that is not ours
+     */
     public JsonLinesReporter(Path dir) {
-        this.dir = Objects.requireNonNull(dir, "dir");
+        this.dir = ReporterDirs.require("jsonLines", dir);
+        ReporterDirs.requireOurs(file(), FORMAT);
     }
 
     /** The JSON-lines file this reporter appends to. */
@@ -55,7 +72,7 @@ public final class JsonLinesReporter implements Reporter {
 
     private void open() throws IOException {
         if (file == null) {
-            file = new AppendOnlyFile(file());
+            file = new AppendOnlyFile(file(), FORMAT);
         }
     }
 
@@ -107,6 +124,11 @@ public final class JsonLinesReporter implements Reporter {
         String lines = pending.toString();
         pending.setLength(0);
         file.append(lines);
+    }
+
+    @Override
+    public Set<Path> writesTo() {
+        return Set.of(file());
     }
 
     @Override

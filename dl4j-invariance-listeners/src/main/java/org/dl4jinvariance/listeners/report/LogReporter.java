@@ -2,7 +2,6 @@ package org.dl4jinvariance.listeners.report;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +24,10 @@ public final class LogReporter implements Reporter {
 
     /** Hands each epoch's table to {@code sink} (e.g. {@code System.out::print}). */
     public LogReporter(Consumer<String> sink) {
-        this.sink = Objects.requireNonNull(sink, "sink");
+        if (sink == null) {
+            throw new IllegalArgumentException("log(sink) needs a sink for the tables, e.g. System.out::print, got null");
+        }
+        this.sink = sink;
     }
 
     @Override

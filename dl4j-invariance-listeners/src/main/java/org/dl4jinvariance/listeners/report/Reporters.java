@@ -5,7 +5,12 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 
-/** The reporters that come with the library. Directories are created on first write. */
+/**
+ * The reporters that come with the library. Directories are created on first write. Each
+ * factory checks its arguments at once and throws {@link IllegalArgumentException} naming the
+ * bad one: a null directory or sink, a directory that is a file, or a CSV or JSON-lines file
+ * there that another program wrote (see {@link CsvReporter}).
+ */
 public final class Reporters {
 
     private Reporters() {
@@ -27,7 +32,7 @@ public final class Reporters {
     }
 
     public static Reporter csv(File dir) {
-        return csv(dir.toPath());
+        return csv(ReporterDirs.path(dir));
     }
 
     /** Appends {@value JsonLinesReporter#FILE_NAME} in {@code dir}: one JSON object per line. */
@@ -36,7 +41,7 @@ public final class Reporters {
     }
 
     public static Reporter jsonLines(File dir) {
-        return jsonLines(dir.toPath());
+        return jsonLines(ReporterDirs.path(dir));
     }
 
     /** PNG charts in {@code dir}: each metric against epoch per layer, and the layer profile. */
@@ -45,7 +50,7 @@ public final class Reporters {
     }
 
     public static Reporter charts(File dir) {
-        return charts(dir.toPath());
+        return charts(ReporterDirs.path(dir));
     }
 
     /** One self-contained page, {@value HtmlReporter#FILE_NAME}, in {@code dir}. */
@@ -54,7 +59,7 @@ public final class Reporters {
     }
 
     public static Reporter html(File dir) {
-        return html(dir.toPath());
+        return html(ReporterDirs.path(dir));
     }
 
     /** Posts records into a DL4J stats storage, in a session named after the run. */

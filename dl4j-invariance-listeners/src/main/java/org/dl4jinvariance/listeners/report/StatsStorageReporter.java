@@ -1,6 +1,5 @@
 package org.dl4jinvariance.listeners.report;
 
-import java.util.Objects;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 
 /**
@@ -26,7 +25,15 @@ public final class StatsStorageReporter implements Reporter {
      *                  to put both side by side), or null to use the run id
      */
     public StatsStorageReporter(StatsStorageRouter router, String sessionId, String workerId) {
-        this.router = Objects.requireNonNull(router, "router");
+        if (router == null) {
+            throw new IllegalArgumentException("statsStorage(router) needs a StatsStorageRouter (e.g. an "
+                    + "InMemoryStatsStorage), got null");
+        }
+        if (sessionId != null && sessionId.isBlank()) {
+            throw new IllegalArgumentException("statsStorage(router, sessionId) needs a non-blank session id, or null "
+                    + "for the run id, got '" + sessionId + "'");
+        }
+        this.router = router;
         this.fixedSessionId = sessionId;
         this.workerId = workerId == null ? DEFAULT_WORKER : workerId;
     }
