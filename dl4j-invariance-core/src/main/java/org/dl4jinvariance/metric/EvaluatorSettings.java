@@ -54,13 +54,17 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
 
     /** Layers to probe, by key, name or index (default: every layer, including the output). */
     public B layers(String... layers) {
+        if (layers == null) {
+            throw new IllegalArgumentException("layers(...) needs layer names, got null");
+        }
         return layers(Arrays.asList(layers));
     }
 
     /** Layers to probe, by key, name or index (default: every layer, including the output). */
     public B layers(List<String> layers) {
-        if (layers == null || layers.isEmpty()) {
-            throw new IllegalArgumentException("layers(...) needs at least one layer, got " + layers);
+        // Not contains(null): immutable lists (List.of) throw on it.
+        if (layers == null || layers.isEmpty() || layers.stream().anyMatch(Objects::isNull)) {
+            throw new IllegalArgumentException("layers(...) needs at least one non-null layer name, got " + layers);
         }
         this.layers = new ArrayList<>(layers);
         return self();
@@ -68,6 +72,9 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
 
     /** The metrics (default: {@link InvarianceEvaluator#defaultMetrics(Distance)} with the chosen distance). */
     public B metrics(OrbitMetric... metrics) {
+        if (metrics == null) {
+            throw new IllegalArgumentException("metrics(...) needs metrics, got null");
+        }
         return metrics(Arrays.asList(metrics));
     }
 

@@ -51,7 +51,7 @@ interface ExampleSource {
 
             @Override
             public String describe() {
-                return data.getClass().getSimpleName();
+                return data.getClass().getName();
             }
         };
         source.start(data.resetSupported(), data::reset);
@@ -79,7 +79,7 @@ interface ExampleSource {
 
             @Override
             public String describe() {
-                return data.getClass().getSimpleName();
+                return data.getClass().getName();
             }
         };
         source.start(data.resetSupported(), data::reset);

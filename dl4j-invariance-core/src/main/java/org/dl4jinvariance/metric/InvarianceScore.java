@@ -253,7 +253,10 @@ public final class InvarianceScore {
 
         /** The metric, e.g. {@link InvarianceDeviation#NORMALIZED_KEY}, or a key of one's own metric. */
         public Builder metric(MetricKey key) {
-            this.metric = Objects.requireNonNull(key, "metric key");
+            if (key == null) {
+                throw new IllegalArgumentException("metric(...) needs a metric key, got null");
+            }
+            this.metric = key;
             return this;
         }
 
