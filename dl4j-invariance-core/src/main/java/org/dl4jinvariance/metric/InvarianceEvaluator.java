@@ -193,6 +193,11 @@ public final class InvarianceEvaluator {
                 throw new IllegalArgumentException("InvarianceEvaluator needs an inputAction(...), got none");
             }
             FiniteGroup acting = action.group();
+            if (acting.order() > FiniteGroup.MAX_ORDER) {
+                throw new IllegalArgumentException("The input action " + action.describe() + " acts by " + acting.name()
+                        + " of order " + acting.order() + "; at most FiniteGroup.MAX_ORDER = " + FiniteGroup.MAX_ORDER
+                        + " elements are evaluated (|G| rows and a |G|×|G| Gram matrix per example and layer)");
+            }
             if (group != null && !group.equals(acting)) {
                 throw new IllegalArgumentException("Group " + group.name() + " (order " + group.order()
                         + ") does not match the input action " + action.describe() + ", which acts by "
