@@ -30,8 +30,9 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
  * }</pre>
  *
  * <p>How, as a short template: an {@code EvaluationPlan} fixes the metrics, layers and fields
- * once; the iterator is reset and up to {@code maxExamples} examples are taken in chunks of
- * ⌊maxBatch / (|G| + 2·perturbations)⌋ examples, each shuffled with the seed so the
+ * once; the iterator is reset and up to {@code maxExamples} examples are taken in chunks of at
+ * most ⌊maxBatch / (|G| + 2·perturbations)⌋ examples, fewer when {@code maxBatchBytes} says so
+ * ({@code MemoryBudget}, sized by one pass of one example's orbit), each shuffled with the seed so the
  * distinct-input baseline sets are random examples ({@code ExampleChunks}); each chunk's whole
  * orbit is stacked into one batch, plus T_±ε x rows for Lie derivatives ({@code OrbitInputs}),
  * and one inference forward pass of a {@link ModelProbe} reduces every probed layer to
@@ -61,6 +62,7 @@ public final class InvarianceEvaluator {
     private final Map<String, FieldType> fieldTypes;
     private final int maxExamples;
     private final int maxBatch;
+    private final long maxBatchBytes;
     private final long seed;
     private final List<String> actedInputs;
 
@@ -73,6 +75,7 @@ public final class InvarianceEvaluator {
         this.fieldTypes = Map.copyOf(b.fieldTypes);
         this.maxExamples = b.maxExamples;
         this.maxBatch = b.maxBatch;
+        this.maxBatchBytes = b.maxBatchBytes;
         this.seed = b.seed;
         this.actedInputs = b.actedInputs == null ? null : List.copyOf(b.actedInputs);
     }
@@ -143,7 +146,8 @@ public final class InvarianceEvaluator {
         EvaluationPlan plan = new EvaluationPlan(probe, action, first, metrics, defaultMetrics(distance), layers,
                 fieldTypes, actedInputs);
         ReportAccumulator values = new ReportAccumulator(plan, seed);
-        int chunkSize = Math.max(1, maxBatch / plan.inputs.rowsPerExample());
+        MemoryBudget.Chunking chunking = MemoryBudget.chunking(probe, plan, first, maxBatch, maxBatchBytes);
+        int chunkSize = chunking.examples();
         ExampleChunks chunks = new ExampleChunks(source, first, maxExamples, chunkSize, seed);
         while (chunks.hasNext()) {
             Examples chunk = chunks.next();
@@ -151,10 +155,10 @@ public final class InvarianceEvaluator {
             int[] classes = chunk.labels() == null || chunk.labels().rank() > 2 ? null : classesOf(chunk.labels());
             values.add(plan.contexts(probe, chunk, classes), chunk.size(), classes);
         }
-        return values.report(settings(plan, values.examples()));
+        return values.report(settings(plan, values.examples(), chunking));
     }
 
-    private Map<String, String> settings(EvaluationPlan plan, int examples) {
+    private Map<String, String> settings(EvaluationPlan plan, int examples, MemoryBudget.Chunking chunking) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("group", group.name());
         settings.put("action", plan.inputs.firstAction().describe());
@@ -162,6 +166,9 @@ public final class InvarianceEvaluator {
         settings.put("n", String.valueOf(examples));
         settings.put("seed", String.valueOf(seed));
         settings.put("maxBatch", String.valueOf(maxBatch));
+        settings.put("maxBatchBytes", chunking.describeBudget());
+        settings.put("chunkSize", String.valueOf(chunking.examples()));
+        settings.put("chunking", chunking.describe());
         settings.put("metrics", plan.metrics.stream().map(OrbitMetric::describe).collect(Collectors.joining(", ")));
         return settings;
     }
