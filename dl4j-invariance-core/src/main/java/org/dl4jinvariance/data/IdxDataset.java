@@ -1,9 +1,6 @@
 package org.dl4jinvariance.data;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -56,12 +53,8 @@ public final class IdxDataset {
 
     /** Reads a pair of IDX files (gzip or raw). */
     public static IdxDataset read(Path images, Path labels, int classes) {
-        try (InputStream im = Files.newInputStream(images); InputStream lb = Files.newInputStream(labels)) {
-            return new IdxDataset(images.getFileName().toString(), IdxFile.readImages(im, images.toString()),
-                    IdxFile.readLabels(lb, labels.toString()), classes);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read IDX files " + images + " / " + labels, e);
-        }
+        return new IdxDataset(images.getFileName().toString(), IdxFile.readImages(images), IdxFile.readLabels(labels),
+                classes);
     }
 
     public String name() {

@@ -12,10 +12,15 @@ public final class CyclicGroup implements PlanarGroup {
         this.n = n;
     }
 
-    /** C_n for n ≥ 1. */
+    /**
+     * C_n for 1 ≤ n ≤ {@link PlanarGroup#MAX_ROTATIONS}.
+     *
+     * @throws IllegalArgumentException naming n and the bound otherwise
+     */
     public static CyclicGroup of(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("Cyclic group order must be >= 1, got " + n);
+        if (n < 1 || n > MAX_ROTATIONS) {
+            throw new IllegalArgumentException("Cyclic group order must be in 1.." + MAX_ROTATIONS
+                    + " (rotations by multiples of 1° at the finest; PlanarGroup.MAX_ROTATIONS), got " + n);
         }
         return new CyclicGroup(n);
     }

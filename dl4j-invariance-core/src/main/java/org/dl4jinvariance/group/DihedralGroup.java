@@ -15,10 +15,17 @@ public final class DihedralGroup implements PlanarGroup {
         this.n = n;
     }
 
-    /** D_n for n ≥ 1 (D_1 is a single left-right mirror). */
+    /**
+     * D_n for 1 ≤ n ≤ {@link PlanarGroup#MAX_ROTATIONS} (D_1 is a single left-right mirror;
+     * D_360, of order 720, is the largest).
+     *
+     * @throws IllegalArgumentException naming n and the bound otherwise
+     */
     public static DihedralGroup of(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("Dihedral group parameter must be >= 1, got " + n);
+        if (n < 1 || n > MAX_ROTATIONS) {
+            throw new IllegalArgumentException("Dihedral group parameter must be in 1.." + MAX_ROTATIONS
+                    + " (rotations by multiples of 1° at the finest, order at most " + 2 * MAX_ROTATIONS
+                    + "; PlanarGroup.MAX_ROTATIONS), got " + n);
         }
         return new DihedralGroup(n);
     }

@@ -12,6 +12,15 @@ package org.dl4jinvariance.group;
  */
 public interface FiniteGroup {
 
+    /**
+     * The largest order the library builds or evaluates, 720 (= |D360|). An evaluation stacks
+     * |G| transformed copies of every example into one forward pass and keeps a |G|×|G| Gram
+     * matrix per example and probed layer: at 720 that is 720 rows and 4 MB of doubles per
+     * example and layer; orders in the thousands cost minutes to hours per example (the Gram
+     * work grows with |G|²) without measuring anything a coarser group would miss.
+     */
+    int MAX_ORDER = 720;
+
     /** |G|, the number of elements. */
     int order();
 

@@ -37,9 +37,11 @@ public final class Groups {
     }
 
     /**
-     * Parses {@code C<n>} or {@code D<n>} (case-insensitive), e.g. {@code "C4"}, {@code "d8"}.
+     * Parses {@code C<n>} or {@code D<n>} (case-insensitive), e.g. {@code "C4"}, {@code "d8"},
+     * with 1 ≤ n ≤ {@link PlanarGroup#MAX_ROTATIONS}.
      *
-     * @throws IllegalArgumentException naming the text when it is not such a name
+     * @throws IllegalArgumentException naming the text when it is not such a name, or naming n
+     *                                  and the bound when n is larger
      */
     public static PlanarGroup byName(String name) {
         if (name == null || !name.trim().matches("(?i)[cd][1-9][0-9]*")) {
@@ -47,7 +49,14 @@ public final class Groups {
                     + "': expected C<n> or D<n> with n >= 1, e.g. C4 or D4");
         }
         String s = name.trim();
-        int n = Integer.parseInt(s.substring(1));
+        String digits = s.substring(1);
+        // Compared as text first: n may not even fit an int (D99999999999).
+        if (digits.length() > String.valueOf(PlanarGroup.MAX_ROTATIONS).length()
+                || Integer.parseInt(digits) > PlanarGroup.MAX_ROTATIONS) {
+            throw new IllegalArgumentException("Group '" + name + "' has " + digits + " rotations; at most "
+                    + PlanarGroup.MAX_ROTATIONS + " are supported (multiples of 1°; PlanarGroup.MAX_ROTATIONS)");
+        }
+        int n = Integer.parseInt(digits);
         return Character.toUpperCase(s.charAt(0)) == 'C' ? CyclicGroup.of(n) : DihedralGroup.of(n);
     }
 }

@@ -7,6 +7,14 @@ package org.dl4jinvariance.group;
  */
 public interface PlanarGroup extends FiniteGroup {
 
+    /**
+     * The largest N of C_N and D_N, 360: rotations by multiples of 1°. Finer steps add no
+     * information on a pixel grid (a 1° turn moves a pixel at radius r by r·π/180, under one
+     * pixel for r < 57, so neighbouring elements resample nearly the same image) and D_360,
+     * of order 720, is already {@link FiniteGroup#MAX_ORDER}.
+     */
+    int MAX_ROTATIONS = 360;
+
     /** N, the number of rotations in the group (rotations by multiples of 360°/N). */
     int rotations();
 

@@ -7,8 +7,15 @@ package org.dl4jinvariance.group;
  */
 public final class ShiftGroup implements FiniteGroup {
 
-    /** The largest order accepted: orbits are stacked into one batch of |G| copies. */
-    public static final int MAX_ORDER = 4096;
+    /**
+     * The largest order accepted, {@link FiniteGroup#MAX_ORDER} (720; it was 4096, the old
+     * default {@code maxBatch}). Shifts are exact, so no resolution argument bounds them; the cost
+     * does: each example's orbit is |G| rows of one forward pass and a |G|×|G| Gram matrix per
+     * probed layer, and 4096 shifts of a sequence of at least 4096 steps are 134 MB of Gram matrix
+     * and 4096² · 4096 ≈ 7·10^10 multiply-adds per channel, per example and layer. Use a {@code step} > 1 to cover long
+     * periods with fewer shifts.
+     */
+    public static final int MAX_ORDER = FiniteGroup.MAX_ORDER;
 
     private final int n;
     private final int step;

@@ -3,6 +3,7 @@ package org.dl4jinvariance.metric;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -43,16 +44,65 @@ final class ActivationBuffer {
     }
 
     /**
+     * The most bytes one buffer reads: a NIO view ({@code ByteBuffer}) addresses at most
+     * 2^31 − 1 bytes. {@link MemoryBudget} sizes chunks so that every probed activation stays
+     * below it.
+     */
+    static final long MAX_VIEW_BYTES = Integer.MAX_VALUE;
+
+    /**
      * A buffer for {@code act} [N, ...]: a view when its memory is c-order [N, F] or (rank 4)
-     * [C, N, H, W] of floats or doubles, else over a c-order float copy.
+     * [C, N, H, W] of floats or doubles, else over a c-order float copy (double stays double).
+     * Never null.
+     *
+     * @throws IllegalStateException naming the shape, its size and the settings to lower, when
+     *                               the activations (or their copy) take more than
+     *                               {@link #MAX_VIEW_BYTES} bytes: checked before anything is copied
      */
     static ActivationBuffer of(INDArray act) {
         ActivationBuffer b = view(act);
         if (b == null) {
-            b = view(act.castTo(act.dataType() == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT).dup('c'));
+            DataType copyType = copyType(act.dataType());
+            checkViewable(act.shape(), act.dataType(), copyType);
+            INDArray copy = act.castTo(copyType).dup('c');
+            b = view(copy);
+            if (b == null) {
+                // Not expected: a fresh c-order float/double copy within MAX_VIEW_BYTES is always viewable.
+                throw new IllegalStateException("Cannot read activations of shape " + Arrays.toString(act.shape())
+                        + " through a NIO view, not even their c-order " + copyType + " copy (offset "
+                        + copy.offset() + ", buffer length " + copy.data().length() + ")");
+            }
             b.copy = true;
         }
         return b;
+    }
+
+    /** The type {@link #of} copies activations of {@code type} to when they cannot be viewed. */
+    static DataType copyType(DataType type) {
+        return type == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
+    }
+
+    /**
+     * Refuses activations of {@code shape} that {@link #of} could not read, by the size check
+     * alone: their bytes as {@code type} or as their copy of {@code copyType} exceed
+     * {@link #MAX_VIEW_BYTES}.
+     *
+     * @throws IllegalStateException naming the shape, the bytes and the settings to lower
+     */
+    static void checkViewable(long[] shape, DataType type, DataType copyType) {
+        long elements = 1;
+        for (long d : shape) {
+            // saturates instead of overflowing: only "more than MAX_VIEW_BYTES" matters
+            elements = d == 0 ? 0 : elements > MAX_VIEW_BYTES / d ? MAX_VIEW_BYTES + 1 : elements * d;
+        }
+        int width = Math.max(type.width(), copyType.width());
+        if (elements > MAX_VIEW_BYTES / width) {
+            String bytes = elements > MAX_VIEW_BYTES ? "more than " + MAX_VIEW_BYTES : String.valueOf(elements * width);
+            throw new IllegalStateException("Activations of shape " + Arrays.toString(shape) + " (" + type
+                    + (copyType != type ? ", read as a " + copyType + " copy" : "") + ") take " + bytes
+                    + " bytes, more than the " + MAX_VIEW_BYTES + " bytes (2^31 - 1) the metric engine reads through one "
+                    + "NIO view; lower maxBatchBytes (or maxBatch) so that fewer orbit rows share one forward pass");
+        }
     }
 
     /** True when this reads a copy (made in the current workspace), not the activations' own memory. */
@@ -60,8 +110,13 @@ final class ActivationBuffer {
         return copy;
     }
 
+    /** A view of {@code act}'s own memory, or null when its type, layout or size does not allow one. */
     private static ActivationBuffer view(INDArray act) {
-        if (act.dataType() != DataType.FLOAT && act.dataType() != DataType.DOUBLE || act.length() > Integer.MAX_VALUE) {
+        if (act.dataType() != DataType.FLOAT && act.dataType() != DataType.DOUBLE) {
+            return null;
+        }
+        // The NIO view covers the whole data buffer, which may be larger than this array.
+        if (act.data().length() > MAX_VIEW_BYTES / act.dataType().width()) {
             return null;
         }
         long n = act.size(0);

@@ -30,6 +30,7 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
     List<String> actedInputs;
     int maxExamples = InvarianceEvaluator.DEFAULT_MAX_EXAMPLES;
     int maxBatch = InvarianceEvaluator.DEFAULT_MAX_BATCH;
+    long maxBatchBytes;     // 0: the default, MemoryBudget.defaultBytes() when the evaluation runs
     long seed = InvarianceEvaluator.DEFAULT_SEED;
 
     protected EvaluatorSettings() {
@@ -129,12 +130,40 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
         return self();
     }
 
-    /** At most this many rows per forward pass (default {@value InvarianceEvaluator#DEFAULT_MAX_BATCH}; a chunk holds at least one orbit). */
+    /**
+     * At most this many rows per forward pass (default {@value InvarianceEvaluator#DEFAULT_MAX_BATCH};
+     * a chunk holds at least one orbit). An upper bound beside {@link #maxBatchBytes}, which
+     * usually decides for large inputs: the chunk is the smaller of the two.
+     */
     public B maxBatch(int rows) {
         if (rows < 1) {
             throw new IllegalArgumentException("maxBatch must be >= 1 row, got " + rows);
         }
         this.maxBatch = rows;
+        return self();
+    }
+
+    /**
+     * The memory one forward pass may use, in bytes. Before the first chunk, one example's orbit
+     * (r = |G| + 2·perturbations rows) runs through the network and each layer's activation bytes
+     * per row are recorded; the peak bytes of one row are then estimated as
+     * {@code rowBytes = 1.5·(2·A + W) + 3·I + H} (A: the largest activation; W: the largest
+     * working memory, a convolution's im2col buffer of nIn·∏kernel per output position; I: the
+     * network input; H: the Java heap of the reductions; 1.5: a safety factor), and a chunk
+     * holds {@code min(⌊maxBatch / r⌋, ⌊maxBatchBytes / (r·rowBytes)⌋)} examples, at least one,
+     * and never so many that a probed activation exceeds the 2^31 − 1 bytes of a NIO view.
+     * Default: 1/4 of the smallest of the JVM's maximum heap and JavaCPP's {@code maxBytes} and
+     * {@code maxPhysicalBytes} (ND4J's activations live off the heap, inside JavaCPP's limits),
+     * e.g. 1 GiB under {@code -Xmx4g}. The evaluation refuses, before the first chunk, a budget
+     * that cannot hold one example's orbit, naming the bytes it needs.
+     *
+     * @throws IllegalArgumentException for bytes &lt; 1
+     */
+    public B maxBatchBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("maxBatchBytes must be >= 1 byte, got " + bytes);
+        }
+        this.maxBatchBytes = bytes;
         return self();
     }
 
@@ -165,6 +194,7 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
         b.fieldTypes.putAll(fieldTypes);
         b.maxExamples = maxExamples;
         b.maxBatch = maxBatch;
+        b.maxBatchBytes = maxBatchBytes;
         b.seed = seed;
         b.actedInputs = actedInputs;
         return b.build();
@@ -183,6 +213,7 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
         }
         s.put("maxExamples", String.valueOf(maxExamples));
         s.put("maxBatch", String.valueOf(maxBatch));
+        s.put("maxBatchBytes", maxBatchBytes == 0 ? "default" : String.valueOf(maxBatchBytes));
         s.put("seed", String.valueOf(seed));
         return s;
     }

@@ -47,14 +47,19 @@ record Examples(INDArray[] features, INDArray labels, INDArray[] masks) {
         return pick(rows);
     }
 
-    /** Rows [from, to) as views. */
+    /**
+     * Rows [from, to) as views; of an array that is itself a view, views of its copy. ND4J
+     * 1.0.0-M2.1 returns an empty array (or wrong rows) for a row range of a view whose offset
+     * exceeds its length, and chunks smaller than the iterator's batches (a small
+     * {@code maxBatchBytes}) cut what is left of a batch again and again.
+     */
     Examples rows(long from, long to) {
-        return map(a -> range(a, from, to));
+        return map(a -> range(a.isView() ? a.dup() : a, from, to));
     }
 
-    /** The first n rows, detached from the iterator's arrays. */
+    /** The first n rows, detached from the iterator's arrays (a view is copied before it is cut, see {@link #rows}). */
     Examples head(int n) {
-        return map(a -> a.size(0) == n ? a.dup() : range(a, 0, n).dup());
+        return map(a -> a.size(0) == n ? a.dup() : range(a.isView() ? a.dup() : a, 0, n).dup());
     }
 
     /** Rows in the order {@code perm}. */

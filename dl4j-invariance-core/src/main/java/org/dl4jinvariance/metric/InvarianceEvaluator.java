@@ -30,8 +30,9 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
  * }</pre>
  *
  * <p>How, as a short template: an {@code EvaluationPlan} fixes the metrics, layers and fields
- * once; the iterator is reset and up to {@code maxExamples} examples are taken in chunks of
- * ⌊maxBatch / (|G| + 2·perturbations)⌋ examples, each shuffled with the seed so the
+ * once; the iterator is reset and up to {@code maxExamples} examples are taken in chunks of at
+ * most ⌊maxBatch / (|G| + 2·perturbations)⌋ examples, fewer when {@code maxBatchBytes} says so
+ * ({@code MemoryBudget}, sized by one pass of one example's orbit), each shuffled with the seed so the
  * distinct-input baseline sets are random examples ({@code ExampleChunks}); each chunk's whole
  * orbit is stacked into one batch, plus T_±ε x rows for Lie derivatives ({@code OrbitInputs}),
  * and one inference forward pass of a {@link ModelProbe} reduces every probed layer to
@@ -61,6 +62,7 @@ public final class InvarianceEvaluator {
     private final Map<String, FieldType> fieldTypes;
     private final int maxExamples;
     private final int maxBatch;
+    private final long maxBatchBytes;
     private final long seed;
     private final List<String> actedInputs;
 
@@ -73,6 +75,7 @@ public final class InvarianceEvaluator {
         this.fieldTypes = Map.copyOf(b.fieldTypes);
         this.maxExamples = b.maxExamples;
         this.maxBatch = b.maxBatch;
+        this.maxBatchBytes = b.maxBatchBytes;
         this.seed = b.seed;
         this.actedInputs = b.actedInputs == null ? null : List.copyOf(b.actedInputs);
     }
@@ -143,8 +146,9 @@ public final class InvarianceEvaluator {
         EvaluationPlan plan = new EvaluationPlan(probe, action, first, metrics, defaultMetrics(distance), layers,
                 fieldTypes, actedInputs);
         ReportAccumulator values = new ReportAccumulator(plan, seed);
-        int chunkSize = Math.max(1, maxBatch / plan.inputs.rowsPerExample());
-        ExampleChunks chunks = new ExampleChunks(source, first, maxExamples, chunkSize, seed, new LabelCheck(probe));
+        MemoryBudget.Chunking chunking = MemoryBudget.chunking(probe, plan, first, maxBatch, maxBatchBytes);
+        ExampleChunks chunks = new ExampleChunks(source, first, maxExamples, chunking.examples(), seed,
+                new LabelCheck(probe));
         while (chunks.hasNext()) {
             Examples chunk = chunks.next();
             // Per-time-step labels [B, K, T] have no single class per example: no per-class breakdown.
@@ -155,14 +159,14 @@ public final class InvarianceEvaluator {
             throw new IllegalArgumentException("Every example of " + source.describe() + " is fully masked ("
                     + chunks.fullyMasked() + " examples); nothing to evaluate");
         }
-        Map<String, String> settings = settings(plan, values.examples());
+        Map<String, String> settings = settings(plan, values.examples(), chunking);
         if (chunks.fullyMasked() > 0) {
             settings.put("excludedFullyMasked", String.valueOf(chunks.fullyMasked()));
         }
         return values.report(settings);
     }
 
-    private Map<String, String> settings(EvaluationPlan plan, int examples) {
+    private Map<String, String> settings(EvaluationPlan plan, int examples, MemoryBudget.Chunking chunking) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("group", group.name());
         settings.put("action", plan.inputs.firstAction().describe());
@@ -170,6 +174,9 @@ public final class InvarianceEvaluator {
         settings.put("n", String.valueOf(examples));
         settings.put("seed", String.valueOf(seed));
         settings.put("maxBatch", String.valueOf(maxBatch));
+        settings.put("maxBatchBytes", chunking.describeBudget());
+        settings.put("chunkSize", String.valueOf(chunking.examples()));
+        settings.put("chunking", chunking.describe());
         settings.put("metrics", plan.metrics.stream().map(OrbitMetric::describe).collect(Collectors.joining(", ")));
         return settings;
     }
@@ -201,6 +208,11 @@ public final class InvarianceEvaluator {
                 throw new IllegalArgumentException("InvarianceEvaluator needs an inputAction(...), got none");
             }
             FiniteGroup acting = action.group();
+            if (acting.order() > FiniteGroup.MAX_ORDER) {
+                throw new IllegalArgumentException("The input action " + action.describe() + " acts by " + acting.name()
+                        + " of order " + acting.order() + "; at most FiniteGroup.MAX_ORDER = " + FiniteGroup.MAX_ORDER
+                        + " elements are evaluated (|G| rows and a |G|×|G| Gram matrix per example and layer)");
+            }
             if (group != null && !group.equals(acting)) {
                 throw new IllegalArgumentException("Group " + group.name() + " (order " + group.order()
                         + ") does not match the input action " + action.describe() + ", which acts by "

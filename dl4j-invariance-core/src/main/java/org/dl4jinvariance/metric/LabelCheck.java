@@ -18,8 +18,14 @@ final class LabelCheck {
 
     /** Reads K from the output layer's configuration (unknown for layers without nOut, e.g. LossLayer). */
     LabelCheck(ModelProbe probe) {
-        this.output = probe.outputLayer();
-        this.width = probe.layerConfig(output) instanceof FeedForwardLayer ff && ff.getNOut() > 0 ? ff.getNOut() : -1;
+        this(probe.outputLayer(), probe.layerConfig(probe.outputLayer()) instanceof FeedForwardLayer ff && ff.getNOut() > 0
+                ? ff.getNOut() : -1);
+    }
+
+    /** @param width K, or −1 when unknown */
+    LabelCheck(String output, long width) {
+        this.output = output;
+        this.width = width;
     }
 
     /**

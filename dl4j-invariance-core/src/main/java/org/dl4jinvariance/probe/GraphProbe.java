@@ -286,6 +286,14 @@ final class GraphProbe extends ModelProbe {
                 v.clear();
             }
             Nd4j.getMemoryManager().setCurrentWorkspace(initial);
+            if (failed && !noWs) {
+                // Every activation workspace a pass of this graph may use, also those this pass did not reach.
+                List<String> ids = new ArrayList<>(List.of(ProbeWorkspaces.WORKING_MEM, ProbeWorkspaces.RNN_LOOP));
+                for (int k = 0; k <= vertices.length; k++) {
+                    ids.add("WS_LAYER_ACT_" + k);
+                }
+                ProbeWorkspaces.release(ids);
+            }
         }
     }
 

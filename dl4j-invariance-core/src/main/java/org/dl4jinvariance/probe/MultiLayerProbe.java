@@ -234,6 +234,10 @@ final class MultiLayerProbe extends ModelProbe {
                 }
             }
             Nd4j.getMemoryManager().setCurrentWorkspace(initial);
+            if (failed && !noWs) {
+                ProbeWorkspaces.release(List.of(ProbeWorkspaces.WORKING_MEM, ProbeWorkspaces.ACT_1, ProbeWorkspaces.ACT_2,
+                        ProbeWorkspaces.RNN_LOOP));
+            }
         }
     }
 

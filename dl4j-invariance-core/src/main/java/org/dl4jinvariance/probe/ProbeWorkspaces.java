@@ -1,10 +1,14 @@
 package org.dl4jinvariance.probe;
 
+import java.util.Collection;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.MemoryWorkspaceManager;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
 import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.memory.enums.ResetPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The workspace names and configurations of DL4J's inference passes (the same ids, so a probe
@@ -38,5 +42,24 @@ final class ProbeWorkspaces {
                 .initialSize(0).overallocationLimit(0.05).policyReset(ResetPolicy.BLOCK_LEFT)
                 .policyAllocation(AllocationPolicy.OVERALLOCATE).policySpill(SpillPolicy.REALLOCATE)
                 .policyLearning(LearningPolicy.FIRST_LOOP).build();
+    }
+
+    /**
+     * Destroys this thread's workspaces with these ids, freeing their memory (DL4J makes new ones
+     * on the next pass); workspaces still open are left alone. Called after a failed pass: a pass
+     * that died of {@code OutOfMemoryError} has typically grown them towards the size that failed,
+     * and workspaces keep their memory for the thread's lifetime, so the next evaluation on the
+     * thread would start without it.
+     */
+    static void release(Collection<String> ids) {
+        MemoryWorkspaceManager manager = Nd4j.getWorkspaceManager();
+        for (String id : ids) {
+            if (manager.checkIfWorkspaceExists(id)) {
+                MemoryWorkspace ws = manager.getWorkspaceForCurrentThread(id);
+                if (!ws.isScopeActive()) {
+                    manager.destroyWorkspace(ws);
+                }
+            }
+        }
     }
 }
