@@ -143,6 +143,9 @@ public final class InvarianceEvaluator {
     /** The template: plan → per-chunk orbit contexts → metrics → summary. */
     private InvarianceReport run(ModelProbe probe, ExampleSource source) {
         Examples first = source.next();
+        if (first.size() == 0) {
+            throw new IllegalArgumentException("Batch 1 of " + source.describe() + " has 0 examples; every batch needs at least one");
+        }
         EvaluationPlan plan = new EvaluationPlan(probe, action, first, metrics, defaultMetrics(distance), layers,
                 fieldTypes, actedInputs);
         ReportAccumulator values = new ReportAccumulator(plan, seed);

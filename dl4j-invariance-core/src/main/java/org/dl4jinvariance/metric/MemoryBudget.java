@@ -1,5 +1,7 @@
 package org.dl4jinvariance.metric;
 
+import org.dl4jinvariance.metric.kernel.ActivationBuffer;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,5 +1,8 @@
 package org.dl4jinvariance.metric;
 
+import org.dl4jinvariance.metric.kernel.ActivationBuffer;
+import org.dl4jinvariance.metric.kernel.FieldTransform;
+
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;

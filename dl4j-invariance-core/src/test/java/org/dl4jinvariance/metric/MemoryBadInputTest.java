@@ -1,5 +1,7 @@
 package org.dl4jinvariance.metric;
 
+import org.dl4jinvariance.metric.kernel.ActivationBuffer;
+
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.dl4jinvariance.metric;
+package org.dl4jinvariance.metric.kernel;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;

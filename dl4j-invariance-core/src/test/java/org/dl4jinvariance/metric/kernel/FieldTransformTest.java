@@ -1,4 +1,4 @@
-package org.dl4jinvariance.metric;
+package org.dl4jinvariance.metric.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -71,16 +71,6 @@ class FieldTransformTest {
         FieldTransform t = new FieldTransform(FieldType.spatial(CyclicGroup.of(8)), 8, new long[] {1, 9, 9});
         assertFalse(t.isPermutation(1), "45° interpolates");
         assertTrue(t.isPermutation(2), "90° permutes");
-    }
-
-    @Test
-    void everyNthPicksStridedRows() {
-        INDArray x = Nd4j.arange(24).castTo(DataType.DOUBLE).reshape(12, 2);
-        assertEquals(Nd4j.createFromArray(new double[][] {{2, 3}, {10, 11}, {18, 19}}), OrbitReducer.everyNth(x, 1, 4, 3));
-        INDArray conv = Nd4j.rand(DataType.DOUBLE, 3, 8, 2, 2).permute(1, 0, 2, 3);
-        INDArray row6 = conv.get(NDArrayIndex.interval(6, 7), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
-        assertEquals(row6, OrbitReducer.everyNth(conv, 2, 4, 2).get(NDArrayIndex.interval(1, 2), NDArrayIndex.all(),
-                NDArrayIndex.all(), NDArrayIndex.all()));
     }
 
     /**

@@ -1,4 +1,4 @@
-package org.dl4jinvariance.metric;
+package org.dl4jinvariance.metric.kernel;
 
 import java.util.Arrays;
 import java.util.stream.IntStream;
@@ -21,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * rotations) are not permutations: {@link #isPermutation} is false and callers apply the field
  * itself.
  */
-final class FieldTransform {
+public final class FieldTransform {
 
     private final FieldType field;
     private final long[] shape;
@@ -45,7 +45,7 @@ final class FieldTransform {
      * @throws IllegalArgumentException when the field cannot act on this shape (for shapes other
      *                                  than [C] and [C, H, W], found by applying it to a probe)
      */
-    FieldTransform(FieldType field, int order, long[] exampleShape) {
+    public FieldTransform(FieldType field, int order, long[] exampleShape) {
         this.field = field;
         this.shape = exampleShape.clone();
         this.plans = new Plan[order];
@@ -55,12 +55,12 @@ final class FieldTransform {
     }
 
     /** True when ρ(g) permutes entries (so ‖ρ(g)c‖ = ‖c‖ and the index maps exist). */
-    boolean isPermutation(int g) {
+    public boolean isPermutation(int g) {
         return plans[g].exact();
     }
 
     /** ρ(g) applied by the field itself, for a batch [n, ...]. */
-    INDArray apply(int g, INDArray batch) {
+    public INDArray apply(int g, INDArray batch) {
         return field.apply(g, batch.dup('c'));
     }
 
@@ -68,13 +68,13 @@ final class FieldTransform {
      * The map of the outer index o of a [O, N, I] layout (O = C with I = H·W, or O = 1 with
      * I = all features): (ρ(g)c)(o, i) = c(outer[o], inner[i]); null = identity.
      */
-    int[] outerMap(int g, int outer) {
+    public int[] outerMap(int g, int outer) {
         Plan p = requireExact(g);
         return outer == 1 || p.channels() == null ? null : p.channels();
     }
 
     /** The map of the inner index i (see {@link #outerMap}); null = identity. */
-    int[] innerMap(int g, int outer) {
+    public int[] innerMap(int g, int outer) {
         Plan p = requireExact(g);
         if (p.whole() != null) {
             if (outer != 1) {
@@ -227,7 +227,7 @@ final class FieldTransform {
     }
 
     /** ⟨a_b, c_b⟩ for every row b of two equally shaped batches (any strides). */
-    static double[] dot(INDArray a, INDArray c) {
+    public static double[] dot(INDArray a, INDArray c) {
         int[] dims = IntStream.range(1, a.rank()).toArray();
         // Not ND4J's Dot op with dimensions: it reads the second array with the first one's strides.
         return a.mul(c).sum(dims).toDoubleVector();

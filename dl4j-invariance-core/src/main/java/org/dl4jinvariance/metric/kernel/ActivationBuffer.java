@@ -1,4 +1,4 @@
-package org.dl4jinvariance.metric;
+package org.dl4jinvariance.metric.kernel;
 
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
@@ -21,7 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * a batched ND4J matmul over thousands of tiny [|G|, H·W] blocks, or ND4J gathers for ρ(g),
  * cost several times more here. Products are formed and summed in double.
  */
-final class ActivationBuffer {
+public final class ActivationBuffer {
 
     private static final int ITEMS_PER_TASK = 16;
 
@@ -48,7 +48,7 @@ final class ActivationBuffer {
      * 2^31 − 1 bytes. {@link MemoryBudget} sizes chunks so that every probed activation stays
      * below it.
      */
-    static final long MAX_VIEW_BYTES = Integer.MAX_VALUE;
+    public static final long MAX_VIEW_BYTES = Integer.MAX_VALUE;
 
     /**
      * A buffer for {@code act} [N, ...]: a view when its memory is c-order [N, F] or (rank 4)
@@ -59,7 +59,7 @@ final class ActivationBuffer {
      *                               the activations (or their copy) take more than
      *                               {@link #MAX_VIEW_BYTES} bytes: checked before anything is copied
      */
-    static ActivationBuffer of(INDArray act) {
+    public static ActivationBuffer of(INDArray act) {
         ActivationBuffer b = view(act);
         if (b == null) {
             DataType copyType = copyType(act.dataType());
@@ -78,7 +78,7 @@ final class ActivationBuffer {
     }
 
     /** The type {@link #of} copies activations of {@code type} to when they cannot be viewed. */
-    static DataType copyType(DataType type) {
+    public static DataType copyType(DataType type) {
         return type == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
     }
 
@@ -89,7 +89,7 @@ final class ActivationBuffer {
      *
      * @throws IllegalStateException naming the shape, the bytes and the settings to lower
      */
-    static void checkViewable(long[] shape, DataType type, DataType copyType) {
+    public static void checkViewable(long[] shape, DataType type, DataType copyType) {
         long elements = 1;
         for (long d : shape) {
             // saturates instead of overflowing: only "more than MAX_VIEW_BYTES" matters
@@ -106,7 +106,7 @@ final class ActivationBuffer {
     }
 
     /** True when this reads a copy (made in the current workspace), not the activations' own memory. */
-    boolean isCopy() {
+    public boolean isCopy() {
         return copy;
     }
 
@@ -131,12 +131,12 @@ final class ActivationBuffer {
     }
 
     /** O, the number of outer blocks (channels of a [C, N, H, W] layout, else 1). */
-    int outer() {
+    public int outer() {
         return outer;
     }
 
     /** Gram matrices and equivariance products of {@code count} sets of |G| rows. */
-    record SetProducts(double[] gram, double[] cross) {
+    public record SetProducts(double[] gram, double[] cross) {
     }
 
     /**
@@ -146,7 +146,7 @@ final class ActivationBuffer {
      * cross[k][g] = ⟨row g, ρ(g)·row ref⟩ with (ρ(g)c)(o, i) = c(outerMaps[g][o], innerMaps[g][i])
      * (null map = identity). cross[k][ref] = gram[k][ref][ref].
      */
-    SetProducts sets(int count, int first, int setStep, int memberStride, int order, int ref,
+    public SetProducts sets(int count, int first, int setStep, int memberStride, int order, int ref,
                      boolean[] permute, int[][] outerMaps, int[][] innerMaps) {
         double[] gram = new double[count * order * order];
         double[] cross = permute == null ? null : new double[count * order];
@@ -196,7 +196,7 @@ final class ActivationBuffer {
         return (int) (offset + ((long) o * rows + row) * inner);
     }
 
-    static boolean isCContiguous(INDArray a) {
+    public static boolean isCContiguous(INDArray a) {
         long expected = 1;
         for (int i = a.rank() - 1; i >= 0; i--) {
             if (a.size(i) != 1 && a.stride(i) != expected) {
