@@ -65,7 +65,7 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
     public B layers(List<String> layers) {
         // Not contains(null): immutable lists (List.of) throw on it.
         if (layers == null || layers.isEmpty() || layers.stream().anyMatch(Objects::isNull)) {
-            throw new IllegalArgumentException("layers(...) needs at least one non-null layer name, got " + layers);
+            throw new IllegalArgumentException("layers(...) needs at least one layer, every name non-null, got " + layers);
         }
         this.layers = new ArrayList<>(layers);
         return self();
