@@ -151,7 +151,7 @@ public final class InvarianceEvaluator {
         ReportAccumulator values = new ReportAccumulator(plan, seed);
         MemoryBudget.Chunking chunking = MemoryBudget.chunking(probe, plan, first, maxBatch, maxBatchBytes);
         ExampleChunks chunks = new ExampleChunks(source, first, maxExamples, chunking.examples(), seed,
-                new LabelCheck(probe));
+                new LabelCheck(probe, plan.metrics.stream().anyMatch(OrbitMetric::needsLabels)));
         while (chunks.hasNext()) {
             Examples chunk = chunks.next();
             // Per-time-step labels [B, K, T] have no single class per example: no per-class breakdown.

@@ -16,10 +16,17 @@ final class LabelCheck {
     private final String output;
     private final long width;
 
-    /** Reads K from the output layer's configuration (unknown for layers without nOut, e.g. LossLayer). */
-    LabelCheck(ModelProbe probe) {
-        this(probe.outputLayer(), probe.layerConfig(probe.outputLayer()) instanceof FeedForwardLayer ff && ff.getNOut() > 0
-                ? ff.getNOut() : -1);
+    /**
+     * Reads K from the output layer's configuration (unknown for layers without nOut, e.g.
+     * LossLayer). Only metrics that compare labels with the output (accuracy, consistency) tie
+     * the labels to its width; otherwise labels only group examples by class (e.g. digit labels
+     * for an encoder whose output is an embedding).
+     *
+     * @param againstOutput true when a metric compares the labels with the output
+     */
+    LabelCheck(ModelProbe probe, boolean againstOutput) {
+        this(probe.outputLayer(), againstOutput && probe.layerConfig(probe.outputLayer()) instanceof FeedForwardLayer ff
+                && ff.getNOut() > 0 ? ff.getNOut() : -1);
     }
 
     /** @param width K, or −1 when unknown */
