@@ -53,19 +53,35 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
         return self();
     }
 
-    /** Layers to probe, by key, name or index (default: every layer, including the output). */
+    /**
+     * Layers to probe, by key, name or index (default: every layer, including the output).
+     *
+     * @throws IllegalArgumentException for a null array, no layer or a null layer
+     */
     public B layers(String... layers) {
         if (layers == null) {
-            throw new IllegalArgumentException("layers(...) needs layer names, got null");
+            throw new IllegalArgumentException("layers(...) needs layer names, keys or indices, got a null array");
         }
         return layers(Arrays.asList(layers));
     }
 
-    /** Layers to probe, by key, name or index (default: every layer, including the output). */
+    /**
+     * Layers to probe, by key, name or index (default: every layer, including the output).
+     *
+     * @throws IllegalArgumentException for a null list, no layer or a null layer
+     */
     public B layers(List<String> layers) {
-        // Not contains(null): immutable lists (List.of) throw on it.
-        if (layers == null || layers.isEmpty() || layers.stream().anyMatch(Objects::isNull)) {
-            throw new IllegalArgumentException("layers(...) needs at least one layer, every name non-null, got " + layers);
+        if (layers == null) {
+            throw new IllegalArgumentException("layers(...) needs a list of layer names, keys or indices, got null");
+        }
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("layers(...) needs at least one layer, got []");
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) == null) {
+                throw new IllegalArgumentException("layers(...) got null as layer " + (i + 1) + " of "
+                        + layers.size() + "; every layer must be a name, key or index");
+            }
         }
         this.layers = new ArrayList<>(layers);
         return self();
@@ -74,7 +90,7 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
     /** The metrics (default: {@link InvarianceEvaluator#defaultMetrics(Distance)} with the chosen distance). */
     public B metrics(OrbitMetric... metrics) {
         if (metrics == null) {
-            throw new IllegalArgumentException("metrics(...) needs metrics, got null");
+            throw new IllegalArgumentException("metrics(...) needs metrics, got a null array");
         }
         return metrics(Arrays.asList(metrics));
     }

@@ -1,6 +1,5 @@
 package org.dl4jinvariance.earlystopping;
 
-import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.earlystopping.scorecalc.DataSetLossCalculator;
 import org.deeplearning4j.earlystopping.scorecalc.ScoreCalculator;
@@ -182,62 +181,6 @@ public final class InvarianceScoreCalculator implements ScoreCalculator<Model> {
             }
             score.metric(key);
             return this;
-        }
-
-        /**
-         * Layers to probe, by key, name or index (default: every layer, or only {@link #layer}).
-         *
-         * @throws IllegalArgumentException for a null array, no layer or a null layer
-         */
-        @Override
-        public Builder layers(String... layers) {
-            return super.layers(requireLayers(layers));
-        }
-
-        /**
-         * Layers to probe, by key, name or index (default: every layer, or only {@link #layer}).
-         *
-         * @throws IllegalArgumentException for a null list, no layer or a null layer
-         */
-        @Override
-        public Builder layers(List<String> layers) {
-            return super.layers(requireLayers(layers));
-        }
-
-        /**
-         * The metrics the evaluator computes (default: its default metrics).
-         *
-         * @throws IllegalArgumentException for a null array, no metric or a null metric
-         */
-        @Override
-        public Builder metrics(OrbitMetric... metrics) {
-            if (metrics == null) {
-                throw new IllegalArgumentException("metrics(...) needs metrics, got a null array");
-            }
-            return super.metrics(Arrays.asList(metrics));
-        }
-
-        // A stopgap until core's EvaluatorSettings checks these itself (the same as in
-        // InvarianceListener.Builder): there, a null array reaches Arrays.asList, a bare
-        // NullPointerException, and null layers fail only when the model is scored.
-        private static List<String> requireLayers(String[] layers) {
-            if (layers == null) {
-                throw new IllegalArgumentException("layers(...) needs layer names, keys or indices, got a null array");
-            }
-            return requireLayers(Arrays.asList(layers));
-        }
-
-        private static List<String> requireLayers(List<String> layers) {
-            if (layers == null) {
-                throw new IllegalArgumentException("layers(...) needs a list of layer names, keys or indices, got null");
-            }
-            for (int i = 0; i < layers.size(); i++) {
-                if (layers.get(i) == null) {
-                    throw new IllegalArgumentException("layers(...) got null as layer " + (i + 1) + " of "
-                            + layers.size() + "; every layer must be a name, key or index");
-                }
-            }
-            return layers;
         }
 
         /** The layer whose metric is scored (default: the deepest layer with an applicable value). */

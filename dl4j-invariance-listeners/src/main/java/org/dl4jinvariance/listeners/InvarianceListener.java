@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -490,67 +489,6 @@ public final class InvarianceListener extends BaseTrainingListener {
             requireLabel("runId", runId);
             this.runId = runId;
             return this;
-        }
-
-        /**
-         * Layers to probe, by key, name or index (default: every layer, including the output).
-         *
-         * @throws IllegalArgumentException for a null array, no layer or a null layer
-         */
-        @Override
-        public Builder layers(String... layers) {
-            return super.layers(requireLayers(layers));
-        }
-
-        /**
-         * Layers to probe, by key, name or index (default: every layer, including the output).
-         *
-         * @throws IllegalArgumentException for a null list, no layer or a null layer
-         */
-        @Override
-        public Builder layers(List<String> layers) {
-            return super.layers(requireLayers(layers));
-        }
-
-        /**
-         * The metrics (default: the evaluator's default metrics with the chosen distance).
-         *
-         * @throws IllegalArgumentException for a null array, no metric or a null metric
-         */
-        @Override
-        public Builder metrics(OrbitMetric... metrics) {
-            return super.metrics(requireMetrics(metrics));
-        }
-
-        // A stopgap until core's EvaluatorSettings checks these itself: there, layers(String...)
-        // and metrics(OrbitMetric...) hand a null array to Arrays.asList (a bare
-        // NullPointerException), and layers(...) accepts null layers, which fail only when the
-        // first epoch is evaluated. Remove with the overrides once core rejects both.
-        private static List<String> requireLayers(String[] layers) {
-            if (layers == null) {
-                throw new IllegalArgumentException("layers(...) needs layer names, keys or indices, got a null array");
-            }
-            return requireLayers(Arrays.asList(layers));
-        }
-
-        private static List<String> requireLayers(List<String> layers) {
-            if (layers == null) {
-                throw new IllegalArgumentException("layers(...) needs a list of layer names, keys or indices, got null");
-            }
-            for (int i = 0; i < layers.size(); i++) {
-                if (layers.get(i) == null) {
-                    throw new IllegalArgumentException("layers(...) got null as layer " + (i + 1) + " of "
-                            + layers.size() + "; every layer must be a name, key or index");
-                }
-            }
-            return layers;
-        }
-
-        private static List<OrbitMetric> requireMetrics(OrbitMetric[] metrics) {
-            if (metrics == null) {
-                throw new IllegalArgumentException("metrics(...) needs metrics, got a null array");
-            }
-            return Arrays.asList(metrics);
         }
 
         /** Non-blank, no leading or trailing blanks, no control characters; see {@link #evaluate}. */
