@@ -307,7 +307,7 @@ public final class Summary {
                 writeAtomically(dir.resolve(c.fileName), c.png);
                 images.add(new SummaryPage.Image(c.alt, c.png));
             }
-            writeAtomically(dir.resolve("index.html"), SummaryPage.html(this, images).getBytes(StandardCharsets.UTF_8));
+            writeAtomically(dir.resolve("index.html"), SummaryPage.html(this, images, dir).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the summary under " + dir, e);
         }

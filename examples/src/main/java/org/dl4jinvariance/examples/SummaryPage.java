@@ -1,7 +1,10 @@
 package org.dl4jinvariance.examples;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import org.dl4jinvariance.listeners.report.HtmlReporter;
 
 /** index.html: the summary table, the charts (embedded) and links to each model's page. */
 final class SummaryPage {
@@ -13,12 +16,21 @@ final class SummaryPage {
     private SummaryPage() {
     }
 
-    static String html(Summary summary, List<Image> images) {
+    /**
+     * @param dir the experiment's output folder: a model is linked to its page only when the
+     *            listener wrote one there ({@link HtmlReporter#FILE_NAME}), so no link is dead
+     */
+    static String html(Summary summary, List<Image> images, Path dir) {
         StringBuilder links = new StringBuilder();
         for (Summary.Entry e : summary.entries()) {
-            links.append("<li><a href=\"").append(escape(e.id())).append("/index.html\">").append(escape(e.title()))
-                    .append("</a>: curves per epoch, per layer and data set (CSV, JSONL, PNG in <code>")
-                    .append(escape(e.id())).append("/</code>)</li>\n");
+            String page = e.id() + "/" + HtmlReporter.FILE_NAME;
+            if (Files.exists(dir.resolve(page))) {
+                links.append("<li><a href=\"").append(escape(page)).append("\">").append(escape(e.title()))
+                        .append("</a>: curves per epoch, per layer and data set (CSV, JSONL, PNG in <code>")
+                        .append(escape(e.id())).append("/</code>)</li>\n");
+            } else {
+                links.append("<li>").append(escape(e.title())).append(": measured after training only (the table above)</li>\n");
+            }
         }
         StringBuilder charts = new StringBuilder();
         for (Image image : images) {

@@ -17,6 +17,15 @@ final class ExperimentFiles {
     }
 
     /** The top-level files (non-trivial, PNGs really PNG) and each model directory's CSV, JSONL, PNG and HTML. */
+    /** Every link of the summary page points at a file that exists (no dead links). */
+    static void assertLinksResolve(Path dir) throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("href=\"([^\"]+)\"")
+                .matcher(Files.readString(dir.resolve("index.html")));
+        while (m.find()) {
+            assertTrue(Files.exists(dir.resolve(m.group(1))), "dead link in index.html: " + m.group(1));
+        }
+    }
+
     static void assertWritten(Path dir, List<String> topLevel, List<String> models) throws IOException {
         for (String file : topLevel) {
             assertTrue(Files.size(dir.resolve(file)) > 100, file);

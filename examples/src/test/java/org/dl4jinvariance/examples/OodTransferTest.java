@@ -32,6 +32,7 @@ class OodTransferTest {
 
         ExperimentFiles.assertWritten(dir, List.of("summary.json", "index.html", "invariance-profile.png",
                 "invariance-vs-p.png"), List.of("p0", "p1"));
+        ExperimentFiles.assertLinksResolve(dir);
         JsonNode json = ExperimentFiles.summary(dir, "ood-transfer", List.of("p0", "p1"));
         assertEquals(1.0, json.get("models").get(1).get("extra").get("augmentationProbability").asDouble());
         assertEquals(2, json.get("probabilities").size());

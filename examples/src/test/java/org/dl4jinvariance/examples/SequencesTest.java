@@ -34,6 +34,7 @@ class SequencesTest {
 
         ExperimentFiles.assertWritten(dir, List.of("summary.json", "index.html", "invariance-profile.png",
                 "sequences.csv"), List.of());
+        ExperimentFiles.assertLinksResolve(dir);
         JsonNode json = ExperimentFiles.summary(dir, "sequences", List.of(Sequences.CONV, Sequences.LSTM_ID));
         assertTrue(json.get("rows").size() > 20, "long-format rows in summary.json");
         List<String> csv = Files.readAllLines(dir.resolve("sequences.csv"));
