@@ -16,6 +16,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jinvariance.action.ImageActions;
 import org.dl4jinvariance.group.Groups;
@@ -28,11 +32,13 @@ import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** ImageFolder on real PNG/JPEG files written from the embedded digits. */
 class ImageFolderTest {
@@ -269,5 +275,26 @@ class ImageFolderTest {
         INDArray got = DataSet.merge(all(turned)).getFeatures();
         INDArray expected = ImageActions.rotation(Groups.d4()).apply(3, direct(turned.scan()).getFeatures());
         assertArrayEquals(expected.data().asFloat(), got.dup('c').data().asFloat(), 0f);
+    }
+
+    @Test
+    void inputShapeOfAFlatImageNetworkReadsItsSizeAndGivesFlatRows() {
+        MultiLayerNetwork flatNet = TestNetworks.init(new NeuralNetConfiguration.Builder().seed(3).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).name("conv").nOut(4).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutionalFlat(28, 28, 1))
+                .build());
+        ImageFolder.Iterator it = ImageFolder.of(classes).inputShapeOf(flatNet).batchSize(16).build();
+        INDArray got = features(all(it));
+        assertArrayEquals(new long[] {COUNT, 784}, got.shape());
+        assertEquals(direct(it.scan()).getFeatures().reshape('c', COUNT, 784), got);
+        InvarianceReport report = InvarianceEvaluator.builder()
+                .inputAction(ImageActions.rotation(Groups.c4())).build().evaluate(flatNet, it);
+        assertEquals(String.valueOf(COUNT), report.settings().get("n"));
+        // A plain convolution network does not record its input size: a clear error, not a guess.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ImageFolder.of(classes).inputShapeOf(net));
+        assertTrue(e.getMessage().contains("size(height, width, channels)"), e.getMessage());
     }
 }
