@@ -26,8 +26,10 @@ class SessionDataTest {
     /** Layers a, b; metric invariance everywhere, consistency at b only (like an output-only key). */
     static InvarianceReport report(double invarianceAtA) {
         Map<String, Map<String, MetricValue>> values = new LinkedHashMap<>();
-        values.put("a", Map.of("invariance", value(invarianceAtA),
-                "equivariance", MetricValue.notApplicable("no field type at a")));
+        Map<String, MetricValue> a = new LinkedHashMap<>();
+        a.put("invariance", value(invarianceAtA));
+        a.put("equivariance", MetricValue.notApplicable("no field type at a"));
+        values.put("a", a);
         Map<String, MetricValue> b = new LinkedHashMap<>();
         b.put("invariance", value(0.5));
         b.put("consistency", value(0.9));
