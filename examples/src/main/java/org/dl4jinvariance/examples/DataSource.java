@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.data.IdxDataSetIterator;
 import org.dl4jinvariance.data.IdxDataset;
+import org.dl4jinvariance.data.ImageFolder;
 
 /**
  * Where one {@code evaluate --data NAME=SOURCE} reads its images. SOURCE is one of:
@@ -242,7 +243,10 @@ sealed interface DataSource permits DataSource.Embedded, DataSource.Idx, DataSou
         }
     }
 
-    /** A folder of images, read with DataVec at the model's input shape. */
+    /**
+     * A folder of images, read with DataVec ({@link ImageFolder}) at the model's input shape:
+     * resized, converted to its channels, labelled by class sub-folders or unlabelled.
+     */
     record Folder(Path dir) implements DataSource {
 
         @Override
@@ -252,8 +256,18 @@ sealed interface DataSource permits DataSource.Embedded, DataSource.Idx, DataSou
 
         @Override
         public EvalData open(Parsed option, ImageShape shape, Reading reading) {
-            throw new UsageException(option.option() + ": folders need ImageFolder (core's DataVec folder reader), "
-                    + "which this build does not have yet; expected idx:IMAGES_FILE[,LABELS_FILE] or embedded:mnist");
+            ImageFolder.Iterator it;
+            try {
+                ImageFolder.Builder b = ImageFolder.of(dir).size(shape.height(), shape.width(), shape.channels())
+                        .batchSize(reading.batchSize()).strict(reading.strict());
+                PixelScaling s = reading.scaling();
+                it = (s.isZeroOne() ? b.scale01() : b.normalize(s.mean(), s.std())).build();
+            } catch (IllegalArgumentException | UncheckedIOException e) {
+                // ImageFolder names the folder or the files: empty, no readable image, strict failures.
+                throw new UsageException(option.option() + ": " + e.getMessage());
+            }
+            ImageFolder.Scan scan = it.scan();
+            return new EvalData(option.name(), option.text(), it, scan.size(), scan.labels().size(), scan.skipped());
         }
     }
 

@@ -1,7 +1,7 @@
 package org.dl4jinvariance.examples;
 
-import java.nio.file.Path;
 import java.util.List;
+import org.dl4jinvariance.data.ImageFolder;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
@@ -14,7 +14,7 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * @param classes  the width of the labels, or 0 for unlabeled data (label metrics are skipped)
  * @param skipped  files that were not images (or could not be decoded), left out
  */
-record EvalData(String name, String source, DataSetIterator iterator, int examples, int classes, List<Path> skipped) {
+record EvalData(String name, String source, DataSetIterator iterator, int examples, int classes, List<ImageFolder.SkippedFile> skipped) {
 
     EvalData {
         skipped = List.copyOf(skipped);

@@ -21,6 +21,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jinvariance.action.GroupAction;
 import org.dl4jinvariance.action.ImageActions;
+import org.dl4jinvariance.data.ImageFolder;
 import org.dl4jinvariance.group.PlanarGroup;
 import org.dl4jinvariance.listeners.report.EpochReport;
 import org.dl4jinvariance.listeners.report.Reporter;
@@ -116,7 +117,7 @@ public final class Evaluate implements Callable<Integer> {
     Path out;
 
     /** What a run measured, for the caller and the tests. */
-    public record Result(Summary summary, Map<String, InvarianceReport> reports, Map<String, List<Path>> skipped,
+    public record Result(Summary summary, Map<String, InvarianceReport> reports, Map<String, List<ImageFolder.SkippedFile>> skipped,
                          double readSeconds, double evaluateSeconds) {
     }
 
@@ -158,7 +159,7 @@ public final class Evaluate implements Callable<Integer> {
         for (DataSource.Parsed p : sources) {
             p.source().ownShape(p, outputWidth).ifPresent(ownShapes::add);
         }
-        ImageShape shape = ModelInput.resolve(probe, givenShape, ownShapes);
+        ImageShape shape = ModelInput.resolve(probe, "--model " + model, givenShape, ownShapes);
         GroupAction groupAction = groupAction(shape);
         List<String> probed = probedLayers(probe);
         // 3. The data at that shape.
@@ -179,7 +180,7 @@ public final class Evaluate implements Callable<Integer> {
         // 5. Evaluate every data set; nothing is written until all succeeded.
         Map<String, InvarianceReport> reports = new LinkedHashMap<>();
         Map<String, Long> millis = new LinkedHashMap<>();
-        Map<String, List<Path>> skipped = new LinkedHashMap<>();
+        Map<String, List<ImageFolder.SkippedFile>> skipped = new LinkedHashMap<>();
         List<String> notes = new ArrayList<>();
         double readSeconds = 0;
         long start = System.nanoTime();
@@ -368,7 +369,7 @@ public final class Evaluate implements Callable<Integer> {
     }
 
     private Summary summary(ModelFile file, Model net, Map<String, InvarianceReport> reports, List<EvalData> sets,
-                            List<MetricChoice> chosen, Map<String, Object> settings, Map<String, List<Path>> skipped,
+                            List<MetricChoice> chosen, Map<String, Object> settings, Map<String, List<ImageFolder.SkippedFile>> skipped,
                             List<String> notes, double readSeconds, double evaluateSeconds) {
         Summary summary = new Summary(NAME, settings, String.format(Locale.ROOT, "%s (%s), %s acting by %s on %s inputs, "
                         + "at most %d examples per data set, seed %d", model.getFileName(), file.describe(),
@@ -385,7 +386,7 @@ public final class Evaluate implements Callable<Integer> {
             m.put("examples", reports.get(d.name()).settings().get("n"));
             m.put("labelled", d.labelled());
             m.put("skipped", skipped.get(d.name()).size());
-            m.put("skippedFiles", skipped.get(d.name()).stream().map(Path::toString).toList());
+            m.put("skippedFiles", skipped.get(d.name()).stream().map(ImageFolder.SkippedFile::toString).toList());
             data.put(d.name(), m);
         }
         summary.put("dataSets", data);

@@ -5,10 +5,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -25,7 +28,9 @@ import org.dl4jinvariance.probe.ModelProbe;
  * square sizes whose activation types reproduce every recorded size ({@link #fits}). Pooling
  * floors sizes, so several sizes can fit (28 and 29 both give 13 after a 3×3 convolution and a
  * 2×2 pooling): then the size of the data sets that have one (IDX, embedded) decides when it is
- * among them, and otherwise the user must say.
+ * among them; else the one size at which no convolution or pooling drops border pixels (the
+ * size {@code ConvolutionMode.Strict} would demand: 28 above, where 29 loses a row to the
+ * pooling); otherwise the user must say.
  */
 final class ModelInput {
 
@@ -39,12 +44,13 @@ final class ModelInput {
     /**
      * The shape to read images at.
      *
+     * @param model     {@code --model FILE}, for messages
      * @param given     {@code --input-shape}, or null
      * @param dataSizes the image sizes (height = width) of the data sets that have one
      * @throws UsageException when the model does not determine the shape and nothing given does,
      *                        or when {@code given} contradicts the configuration
      */
-    static ImageShape resolve(ModelProbe probe, ImageShape given, List<ImageShape> dataSizes) {
+    static ImageShape resolve(ModelProbe probe, String model, ImageShape given, List<ImageShape> dataSizes) {
         Optional<long[]> recorded = probe.inputExampleShape();
         if (given != null) {
             if (recorded.isPresent() && !ImageShape.of(recorded.get()).equals(given)) {
@@ -62,11 +68,11 @@ final class ModelInput {
         }
         int channels = inputChannels(probe);
         if (channels < 1) {
-            throw new UsageException("--model: its configuration records no input type or input size (e.g. a fully "
+            throw new UsageException(model + ": its configuration records no input type or input size (e.g. a fully "
                     + "convolutional network); expected " + OPTION + " C,H,W");
         }
         List<ImageShape> candidates = new ArrayList<>();
-        for (int size = 1; size <= MAX_INFERRED_SIZE; size++) {
+        for (int size = minimumSize(probe); size <= MAX_INFERRED_SIZE; size++) {
             ImageShape s = new ImageShape(channels, size, size);
             if (fits(probe, s)) {
                 candidates.add(s);
@@ -80,11 +86,15 @@ final class ModelInput {
                 return data;
             }
         }
+        List<ImageShape> exact = candidates.stream().filter(s -> dropsNoPixels(probe, s)).toList();
+        if (exact.size() == 1) {
+            return exact.get(0);
+        }
         if (candidates.isEmpty() || candidates.size() > 8) {
-            throw new UsageException("--model: its configuration records " + channels + " input channel(s) but not the "
+            throw new UsageException(model + ": its configuration records " + channels + " input channel(s) but not the "
                     + "image size; expected " + OPTION + " " + channels + ",H,W");
         }
-        throw new UsageException("--model: its configuration fits " + candidates.size() + " input sizes ("
+        throw new UsageException(model + ": its configuration fits " + candidates.size() + " input sizes ("
                 + String.join(", ", candidates.stream().map(ModelInput::describe).toList())
                 + ") and records none; expected " + OPTION + " C,H,W to choose");
     }
@@ -113,6 +123,11 @@ final class ModelInput {
      * kernel larger than the map) does not fit.
      */
     static boolean fits(ModelProbe probe, ImageShape shape) {
+        return arrivingTypes(probe, shape) != null;
+    }
+
+    /** The input type arriving at each layer for inputs of {@code shape}, or null when the shape does not fit. */
+    private static Map<String, InputType> arrivingTypes(ModelProbe probe, ImageShape shape) {
         InputType in = InputType.convolutional(shape.height(), shape.width(), shape.channels());
         Map<String, InputType> inputs = new java.util.HashMap<>();
         try {
@@ -126,7 +141,7 @@ final class ModelInput {
             } else if (probe.model() instanceof ComputationGraph graph) {
                 ComputationGraphConfiguration conf = graph.getConfiguration();
                 if (conf.getNetworkInputs().size() != 1) {
-                    return false;
+                    return null;
                 }
                 Map<String, InputType> outputs = conf.getLayerActivationTypes(in);
                 for (String key : probe.layerNames()) {
@@ -136,17 +151,17 @@ final class ModelInput {
                     }
                 }
             } else {
-                return false;
+                return null;
             }
         } catch (RuntimeException e) {
-            return false; // DL4J refuses the size (e.g. a kernel larger than the feature map)
+            return null; // DL4J refuses the size (e.g. a kernel larger than the feature map)
         }
         for (Map.Entry<String, InputType> e : inputs.entrySet()) {
             if (e.getValue() == null || !layerFits(probe, e.getKey(), e.getValue())) {
-                return false;
+                return null;
             }
         }
-        return true;
+        return inputs;
     }
 
     private static boolean layerFits(ModelProbe probe, String key, InputType arriving) {
@@ -167,5 +182,83 @@ final class ModelInput {
             return expected == ff.getNIn();
         }
         return true;
+    }
+
+    /**
+     * True when no convolution or pooling at {@code shape} leaves border pixels unused: for each
+     * spatial axis, (in + 2·padding − effective kernel) is a multiple of the stride (always true
+     * in {@code Same} mode).
+     */
+    static boolean dropsNoPixels(ModelProbe probe, ImageShape shape) {
+        Map<String, InputType> arriving = arrivingTypes(probe, shape);
+        if (arriving == null) {
+            return false;
+        }
+        for (String key : probe.layerNames()) {
+            Window w = Window.of(probe.layerConfig(key));
+            if (w != null && !w.same() && arriving.get(key) instanceof InputType.InputTypeConvolutional conv
+                    && (w.remainder(conv.getHeight(), 0) != 0 || w.remainder(conv.getWidth(), 1) != 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The smallest square size that every convolution and pooling, taken in network order as a
+     * chain, leaves at least one pixel of: DL4J logs a warning for each zero-sized feature map
+     * it meets, so the search starts above them.
+     */
+    static int minimumSize(ModelProbe probe) {
+        List<Window> windows = new ArrayList<>();
+        for (String key : probe.layerNames()) {
+            Window w = Window.of(probe.layerConfig(key));
+            if (w != null) {
+                windows.add(w);
+            }
+        }
+        long need = 1;
+        for (int i = windows.size() - 1; i >= 0; i--) {
+            need = Math.max(windows.get(i).inputNeeded(need, 0), windows.get(i).inputNeeded(need, 1));
+        }
+        return (int) Math.max(1, Math.min(need, MAX_INFERRED_SIZE + 1));
+    }
+
+    /** The sliding window of a 2-D convolution or pooling layer. */
+    private record Window(int[] kernel, int[] stride, int[] padding, int[] dilation, boolean same) {
+
+        /** The window of {@code conf}, or null for layers without one (or not 2-D). */
+        static Window of(org.deeplearning4j.nn.conf.layers.Layer conf) {
+            Window w = null;
+            if (conf instanceof ConvolutionLayer c) {
+                w = new Window(c.getKernelSize(), c.getStride(), c.getPadding(), c.getDilation(),
+                        c.getConvolutionMode() == ConvolutionMode.Same);
+            } else if (conf instanceof SubsamplingLayer s) {
+                w = new Window(s.getKernelSize(), s.getStride(), s.getPadding(), s.getDilation(),
+                        s.getConvolutionMode() == ConvolutionMode.Same);
+            }
+            return w != null && w.kernel != null && w.kernel.length == 2 && w.stride != null && w.stride.length == 2
+                    ? w : null;
+        }
+
+        /** k + (k − 1)(d − 1): the span of a dilated kernel. */
+        long span(int axis) {
+            int d = dilation != null && dilation.length == 2 ? dilation[axis] : 1;
+            return kernel[axis] + (long) (kernel[axis] - 1) * (d - 1);
+        }
+
+        int pad(int axis) {
+            return padding != null && padding.length == 2 ? padding[axis] : 0;
+        }
+
+        /** (in + 2p − span) mod stride: the pixels at the border no window covers. */
+        long remainder(long in, int axis) {
+            return Math.floorMod(in + 2L * pad(axis) - span(axis), (long) stride[axis]);
+        }
+
+        /** The input size that gives an output of {@code out} pixels. */
+        long inputNeeded(long out, int axis) {
+            return same ? (out - 1) * stride[axis] + 1 : (out - 1) * stride[axis] + span(axis) - 2L * pad(axis);
+        }
     }
 }
