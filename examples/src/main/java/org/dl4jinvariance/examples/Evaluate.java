@@ -117,8 +117,9 @@ public final class Evaluate implements Callable<Integer> {
     Path out;
 
     /** What a run measured, for the caller and the tests. */
-    public record Result(Summary summary, Map<String, InvarianceReport> reports, Map<String, List<ImageFolder.SkippedFile>> skipped,
-                         double readSeconds, double evaluateSeconds) {
+    public record Result(Summary summary, Map<String, InvarianceReport> reports,
+                         Map<String, List<ImageFolder.SkippedFile>> skipped, double readSeconds, double evaluateSeconds,
+                         double writeSeconds) {
     }
 
     @Override
@@ -126,10 +127,22 @@ public final class Evaluate implements Callable<Integer> {
         Result result = run();
         System.out.println();
         System.out.println(result.summary().table());
-        System.out.println(String.format(Locale.ROOT, "Read and decoded images in %.1f s; measured in %.1f s.",
-                result.readSeconds(), result.evaluateSeconds()));
+        System.out.println(String.format(Locale.ROOT, "Read and decoded images in %.1f s; measured in %.1f s; wrote the "
+                + "files in %.1f s.", result.readSeconds(), result.evaluateSeconds(), result.writeSeconds()));
         System.out.println("Results written to " + outputDir().toAbsolutePath());
         return 0;
+    }
+
+    /**
+     * The command with these arguments (as after {@code evaluate} on the command line), parsed but
+     * not run: for callers that time {@link #prepare()} and {@link #evaluate(Prepared)} apart.
+     *
+     * @throws picocli.CommandLine.ParameterException for arguments picocli cannot parse
+     */
+    public static Evaluate of(String... args) {
+        Evaluate command = new Evaluate();
+        new picocli.CommandLine(command).parseArgs(args);
+        return command;
     }
 
     Path outputDir() {
@@ -137,12 +150,32 @@ public final class Evaluate implements Callable<Integer> {
     }
 
     /**
-     * Checks everything, evaluates every data set and writes every file.
+     * Checks everything, evaluates every data set and writes every file: {@link #prepare()} then
+     * {@link #evaluate(Prepared)}.
      *
      * @throws UsageException for any value the command refuses, before the evaluation starts
      *                        (and, for what only the evaluation finds, before anything is written)
      */
     public Result run() {
+        return evaluate(prepare());
+    }
+
+    /**
+     * What the checks settled: the model and its probe, the input shape, the action, the probed
+     * layers, the metrics, the opened data sets and the output folder (created).
+     */
+    public record Prepared(ModelFile file, Model net, ModelProbe probe, ImageShape shape, GroupAction action,
+                           List<String> layers, List<MetricChoice> metrics, PixelScaling scaling, List<EvalData> sets,
+                           Path dir) {
+    }
+
+    /**
+     * Every check, in the order of the class comment, up to and including the output folder;
+     * reads the model and opens the data (IDX and embedded sets are read, folders scanned).
+     *
+     * @throws UsageException for any value the command refuses
+     */
+    public Prepared prepare() {
         // 1. Options that need nothing read.
         CliChecks.atLeast("--max-examples", maxExamples, 1, "examples measured per data set");
         CliChecks.atLeast("--batch-size", batchSize, 1, "images read per batch");
@@ -176,8 +209,26 @@ public final class Evaluate implements Callable<Integer> {
         // 4. Last check: the output folder (creates it).
         Path dir = outputDir();
         CliChecks.writableOutputDir(dir);
+        return new Prepared(file, net, probe, shape, groupAction, probed, chosen, scaling, sets, dir);
+    }
 
-        // 5. Evaluate every data set; nothing is written until all succeeded.
+    /**
+     * The evaluation part of the command: every data set measured (with a progress bar), then the
+     * model's reports and the summary written. Time spent reading and decoding images is counted
+     * apart ({@link Result#readSeconds()}).
+     *
+     * @throws UsageException when the evaluator refuses a data set (e.g. its labels), before any file is written
+     */
+    public Result evaluate(Prepared p) {
+        ModelFile file = p.file();
+        Model net = p.net();
+        ModelProbe probe = p.probe();
+        GroupAction groupAction = p.action();
+        List<String> probed = p.layers();
+        List<MetricChoice> chosen = p.metrics();
+        List<EvalData> sets = p.sets();
+        Path dir = p.dir();
+        // Evaluate every data set; nothing is written until all succeeded.
         Map<String, InvarianceReport> reports = new LinkedHashMap<>();
         Map<String, Long> millis = new LinkedHashMap<>();
         Map<String, List<ImageFolder.SkippedFile>> skipped = new LinkedHashMap<>();
@@ -202,21 +253,22 @@ public final class Evaluate implements Callable<Integer> {
         }
         double evaluateSeconds = (System.nanoTime() - start) / 1e9 - readSeconds;
 
-        // 6. Files: the model's folder through the listener's reporters, then the summary.
+        // Files: the model's folder through the listener's reporters, then the summary.
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("model", model.toString());
         settings.put("modelType", file.describe());
-        settings.put("inputShape", shape.toString());
+        settings.put("inputShape", p.shape().toString());
         settings.put("group", groupAction.group().name());
         settings.put("action", groupAction.describe());
-        settings.put("scaling", scaling.toString());
+        settings.put("scaling", p.scaling().toString());
         settings.put("maxExamples", maxExamples);
         settings.put("seed", seed);
         writeModelReports(dir.resolve(file.id()), net, reports, millis, settings);
         Summary summary = summary(file, net, reports, sets, chosen, settings, skipped, notes, readSeconds,
                 evaluateSeconds);
         summary.write(dir);
-        return new Result(summary, reports, skipped, readSeconds, evaluateSeconds);
+        double writeSeconds = (System.nanoTime() - start) / 1e9 - readSeconds - evaluateSeconds;
+        return new Result(summary, reports, skipped, readSeconds, evaluateSeconds, writeSeconds);
     }
 
     private List<DataSource.Parsed> parseData() {
@@ -369,7 +421,8 @@ public final class Evaluate implements Callable<Integer> {
     }
 
     private Summary summary(ModelFile file, Model net, Map<String, InvarianceReport> reports, List<EvalData> sets,
-                            List<MetricChoice> chosen, Map<String, Object> settings, Map<String, List<ImageFolder.SkippedFile>> skipped,
+                            List<MetricChoice> chosen, Map<String, Object> settings,
+                            Map<String, List<ImageFolder.SkippedFile>> skipped,
                             List<String> notes, double readSeconds, double evaluateSeconds) {
         Summary summary = new Summary(NAME, settings, String.format(Locale.ROOT, "%s (%s), %s acting by %s on %s inputs, "
                         + "at most %d examples per data set, seed %d", model.getFileName(), file.describe(),
@@ -397,7 +450,7 @@ public final class Evaluate implements Callable<Integer> {
         }
         StringBuilder body = new StringBuilder();
         for (EvalData d : sets) {
-            body.append(String.format(Locale.ROOT, "%s: %s examples measured, %d files skipped%s%n", d.name(),
+            body.append(String.format(Locale.ROOT, "%s: %s examples measured, skipped files: %d%s%n", d.name(),
                     reports.get(d.name()).settings().get("n"), skipped.get(d.name()).size(),
                     d.labelled() ? ", " + d.classes() + " classes" : ", no labels"));
         }

@@ -115,8 +115,8 @@ class EvaluateCommandTest {
         assertEquals(0, sets.get("ood").get("skipped").asInt());
         String skippedFiles = sets.get("digits").get("skippedFiles").toString();
         assertTrue(skippedFiles.contains("corrupt.png") && skippedFiles.contains("notes.txt"), skippedFiles);
-        assertTrue(r.out().contains("digits: 60 examples measured, 2 files skipped, 10 classes"), r.out());
-        assertTrue(r.out().contains("ood: 32 examples measured, 0 files skipped, no labels"), r.out());
+        assertTrue(r.out().contains("digits: 60 examples measured, skipped files: 2, 10 classes"), r.out());
+        assertTrue(r.out().contains("ood: 32 examples measured, skipped files: 0, no labels"), r.out());
 
         Path modelDir = out.resolve("tiny-cnn");
         for (String name : List.of(CsvReporter.FILE_NAME, JsonLinesReporter.FILE_NAME, HtmlReporter.FILE_NAME,
