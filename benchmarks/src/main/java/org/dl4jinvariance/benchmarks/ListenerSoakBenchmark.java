@@ -1,8 +1,11 @@
 package org.dl4jinvariance.benchmarks;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -35,25 +38,30 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * (CSV, JSON lines, charts, HTML page) in a temporary directory, C4, every layer, default
  * metrics, 100 held-out MNIST + 100 Fashion-MNIST examples. It asks whether watching a long run
  * leaks memory or slows down as the history grows (the charts and the page are redrawn from the
- * whole history every epoch). Two rows, from one run:
+ * whole history every epoch).
+ *
+ * <p>The same training runs twice, each in a fresh child JVM (so neither inherits the other's
+ * native heap): once watched, once not. DL4J training alone grows the resident memory in this
+ * window (by about a quarter in trials here, levelling off after about 30 epochs: the native
+ * allocator's arenas filling, not kept arrays), so the unwatched run is the baseline the
+ * listener's growth is compared with. Two rows:
  * <ul>
- *   <li>resident memory (VmRSS of /proc/self/status, MB) at the end of the run against at epoch
- *       10: the lowest reading over epochs 46–50 against the lowest over epochs 6–10, each read
- *       after a {@code System.gc()} and a pause for ND4J to free the buffers of collected
- *       arrays. Single readings swing by up to ±100 MB from one epoch to the next (native
- *       memory released late), far more than the 5% sought, while memory that is kept raises
- *       the floor of the readings; target ≤ 1.05;</li>
+ *   <li>RSS growth (VmRSS of /proc/self/status): the lowest reading over epochs 46–50 over the
+ *       lowest over epochs 6–10, each read after a {@code System.gc()} and a pause for ND4J to
+ *       free the buffers of collected arrays (single readings swing by up to ±100 MB); the
+ *       watched run's growth against the unwatched run's; target ≤ 1.05 (the listener adds at
+ *       most 5% to what training grows by itself). The detail line gives both growths and the
+ *       megabytes;</li>
  *   <li>the listener's time at the end of an epoch (evaluation and every reporter): the CPU time
  *       of the process during the listener's call (ms; ND4J's worker threads included), the
  *       median over epochs 46–50 against the median over epochs 3–7, after a three-epoch JIT
- *       warm-up on a throwaway network. CPU time rather than wall time, and windows around
- *       epochs 50 and 5 rather than single epochs, because on a shared machine the wall time
- *       of one epoch moves with the other jobs' load by far more than the 10% measured (the
- *       detail line gives the wall-time medians too); target ≤ 1.10.</li>
+ *       warm-up on a throwaway network. CPU time rather than wall time, and windows rather than
+ *       single epochs, because on a shared machine the wall time of one epoch moves with the
+ *       other jobs' load by far more than the 10% measured (the detail line gives the wall-time
+ *       medians too); target ≤ 1.10.</li>
  * </ul>
- * A detail line before the rows gives the single readings at epochs 10 and 50 and the Java heap
- * in use after GC (which grows by the history the listener and its reporters keep, by design).
- * The run takes two to three minutes on two busy cores; the runner's repeat count does not apply.
+ * The two runs take four to five minutes on two busy cores; the runner's repeat count does not
+ * apply.
  */
 final class ListenerSoakBenchmark implements Benchmark {
 
@@ -65,10 +73,13 @@ final class ListenerSoakBenchmark implements Benchmark {
     private static final com.sun.management.OperatingSystemMXBean CPU =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-    /** Listener CPU ms per epoch and the RSS floors (MB) around epochs 10 and 50, from the one run both rows share. */
+    /** Marks the one line a child run prints its readings on. */
+    private static final String RESULT = "SOAK-RESULT";
+
+    /** Listener CPU ms per epoch (watched run) and the RSS growths of both runs, shared by the two rows. */
     private static double[] listenerMillis;
-    private static double rss10;
-    private static double rss50;
+    private static double rssGrowthWatched;
+    private static double rssGrowthUnwatched;
 
     private final boolean memory;
 
@@ -76,7 +87,7 @@ final class ListenerSoakBenchmark implements Benchmark {
         this.memory = memory;
     }
 
-    /** RSS at the end of the run against at epoch 10. */
+    /** RSS growth from epoch 10 to 50 with the listener against without it. */
     static ListenerSoakBenchmark memory() {
         return new ListenerSoakBenchmark(true);
     }
@@ -88,7 +99,7 @@ final class ListenerSoakBenchmark implements Benchmark {
 
     @Override
     public String name() {
-        return memory ? "soak: RSS MB, lowest of epochs 46-50 / of 6-10 (every file reporter)"
+        return memory ? "soak: RSS growth epochs 6-10 -> 46-50, watched / unwatched training (every file reporter)"
                 : "soak: listener CPU ms per epoch, epochs 46-50 / 3-7 (medians)";
     }
 
@@ -103,7 +114,7 @@ final class ListenerSoakBenchmark implements Benchmark {
             soak();
         }
         if (memory) {
-            return new double[] {rss50, rss10};
+            return new double[] {rssGrowthWatched, rssGrowthUnwatched};
         }
         return new double[] {BenchmarkRunner.median(Arrays.copyOfRange(listenerMillis, EPOCHS - WINDOW + 1, EPOCHS + 1)),
                 BenchmarkRunner.median(Arrays.copyOfRange(listenerMillis, 3, 3 + WINDOW))};
@@ -124,6 +135,58 @@ final class ListenerSoakBenchmark implements Benchmark {
     }
 
     private static void soak() {
+        Readings watched = Readings.parse(runChild(true));
+        Readings unwatched = Readings.parse(runChild(false));
+        listenerMillis = watched.listenerCpuMillis;
+        rssGrowthWatched = watched.rss50 / watched.rss10;
+        rssGrowthUnwatched = unwatched.rss50 / unwatched.rss10;
+        System.out.printf(Locale.ROOT, "  # soak detail: RSS floors watched %.1f -> %.1f MB (x%.3f), unwatched %.1f -> %.1f "
+                + "MB (x%.3f); Java heap in use after GC, watched, %.1f -> %.1f MB (the kept history); listener wall "
+                + "time, medians, %.0f ms at epochs 3-7, %.0f at 46-50%n", watched.rss10, watched.rss50, rssGrowthWatched,
+                unwatched.rss10, unwatched.rss50, rssGrowthUnwatched, watched.heap10, watched.heap50,
+                watched.wallEarly, watched.wallLate);
+    }
+
+    /** Runs {@link #main} in a child JVM with this JVM's class path and returns its result line. */
+    private static String runChild(boolean watch) {
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder pb = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
+                ListenerSoakBenchmark.class.getName(), watch ? "watched" : "unwatched").redirectErrorStream(true);
+        try {
+            Process p = pb.start();
+            String result = null;
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    if (line.startsWith(RESULT)) {
+                        result = line;
+                    }
+                }
+            }
+            int exit = p.waitFor();
+            if (exit != 0 || result == null) {
+                throw new IllegalStateException("The " + (watch ? "watched" : "unwatched") + " soak run failed (exit "
+                        + exit + ", result line " + (result == null ? "missing" : "present") + ")");
+            }
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start the soak's child JVM " + javaBin, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the soak run", e);
+        }
+    }
+
+    /** Child JVM entry: {@code watched} or {@code unwatched}; prints one {@value #RESULT} line. */
+    public static void main(String[] args) {
+        boolean watch = args.length == 1 && args[0].equals("watched");
+        if (!watch && !(args.length == 1 && args[0].equals("unwatched"))) {
+            throw new IllegalArgumentException("Expected one argument, watched or unwatched; got " + Arrays.toString(args));
+        }
+        System.out.println(run(watch));
+    }
+
+    private static String run(boolean watch) {
         Path dir;
         Path warmDir;
         try {
@@ -135,7 +198,8 @@ final class ListenerSoakBenchmark implements Benchmark {
         try {
             // JIT warm-up on a throwaway network, listener and directory: without it the "early"
             // window times the compiler (epoch 1 took three times epoch 10 in a trial), not the
-            // listener, and the ratio would flatter a listener that slows down.
+            // listener, and the ratio would flatter a listener that slows down. The unwatched run
+            // warms up the same way, so both runs start from the same state.
             MultiLayerNetwork warm = smallCnn();
             warm.addListeners(watch(warmDir));
             warm.fit(Datasets.mnist().iterator(64, 0, TRAIN), 3);
@@ -154,7 +218,9 @@ final class ListenerSoakBenchmark implements Benchmark {
                     epoch++;
                     long t0 = System.nanoTime();
                     long c0 = CPU.getProcessCpuTime();
-                    listener.onEpochEnd(model);
+                    if (watch) {
+                        listener.onEpochEnd(model);
+                    }
                     cpuMillis[epoch] = (CPU.getProcessCpuTime() - c0) / 1e6;
                     millis[epoch] = (System.nanoTime() - t0) / 1e6;
                     if ((epoch > 10 - WINDOW && epoch <= 10) || epoch > EPOCHS - WINDOW) {
@@ -170,17 +236,45 @@ final class ListenerSoakBenchmark implements Benchmark {
                     throw new IllegalStateException("The listener failed during the soak: " + r);
                 }
             }
-            listenerMillis = cpuMillis;
-            rss10 = min(rss, 10 - WINDOW + 1, 10);
-            rss50 = min(rss, EPOCHS - WINDOW + 1, EPOCHS);
-            System.out.printf(Locale.ROOT, "  # soak detail: single RSS readings %.1f MB after epoch 10, %.1f after "
-                    + "epoch 50; Java heap in use after GC %.1f MB, %.1f (the kept history); listener wall time, "
-                    + "medians, %.0f ms at epochs 3-7, %.0f at 46-50%n", rss[10], rss[EPOCHS], heap[10], heap[EPOCHS],
+            StringBuilder line = new StringBuilder(RESULT);
+            line.append(String.format(Locale.ROOT, " %.3f %.3f %.3f %.3f %.3f %.3f", min(rss, 10 - WINDOW + 1, 10),
+                    min(rss, EPOCHS - WINDOW + 1, EPOCHS), heap[10], heap[EPOCHS],
                     BenchmarkRunner.median(Arrays.copyOfRange(millis, 3, 3 + WINDOW)),
-                    BenchmarkRunner.median(Arrays.copyOfRange(millis, EPOCHS - WINDOW + 1, EPOCHS + 1)));
+                    BenchmarkRunner.median(Arrays.copyOfRange(millis, EPOCHS - WINDOW + 1, EPOCHS + 1))));
+            for (double ms : cpuMillis) {
+                line.append(String.format(Locale.ROOT, " %.3f", ms));
+            }
+            return line.toString();
         } finally {
             delete(dir);
             delete(warmDir);
+        }
+    }
+
+    /** What one child run measured, parsed back from its result line. */
+    private static final class Readings {
+        double rss10;
+        double rss50;
+        double heap10;
+        double heap50;
+        double wallEarly;
+        double wallLate;
+        double[] listenerCpuMillis;
+
+        static Readings parse(String line) {
+            String[] f = line.substring(RESULT.length()).trim().split(" ");
+            Readings r = new Readings();
+            r.rss10 = Double.parseDouble(f[0]);
+            r.rss50 = Double.parseDouble(f[1]);
+            r.heap10 = Double.parseDouble(f[2]);
+            r.heap50 = Double.parseDouble(f[3]);
+            r.wallEarly = Double.parseDouble(f[4]);
+            r.wallLate = Double.parseDouble(f[5]);
+            r.listenerCpuMillis = new double[f.length - 6];
+            for (int i = 6; i < f.length; i++) {
+                r.listenerCpuMillis[i - 6] = Double.parseDouble(f[i]);
+            }
+            return r;
         }
     }
 

@@ -26,6 +26,9 @@ import org.datavec.image.loader.NativeImageLoader;
 import org.datavec.image.recordreader.ImageRecordReader;
 import org.datavec.image.transform.ImageTransform;
 import org.deeplearning4j.datasets.datavec.RecordReaderDataSetIterator;
+import org.deeplearning4j.nn.api.Model;
+import org.dl4jinvariance.probe.ModelProbe;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -149,6 +152,7 @@ public final class ImageFolder {
         private boolean strict;
         private ImageTransform transform;
         private Long seed;
+        private boolean flat;
 
         private Builder(Path dir) {
             if (dir == null) {
@@ -169,6 +173,28 @@ public final class ImageFolder {
             this.height = height;
             this.width = width;
             this.channels = channels;
+            return this;
+        }
+
+        /**
+         * The size the model records for its first input: [C, H, W] of an
+         * {@code InputType.convolutionalFlat} network (then batches are flat rows [B, C·H·W], as
+         * it takes them) or of an equivariant first layer. Plain DL4J convolution layers do not
+         * record their input size: give {@link #size(int, int, int)} for those.
+         *
+         * @throws IllegalArgumentException when the model records no input size
+         */
+        public Builder inputShapeOf(Model model) {
+            ModelProbe probe = ModelProbe.of(model);
+            long[] chw = probe.inputExampleShape().orElseThrow(() -> new IllegalArgumentException("The model records "
+                    + "no input image size (plain DL4J convolution layers do not); give ImageFolder.of(" + dir
+                    + ").size(height, width, channels)"));
+            if (chw.length != 3) {
+                throw new IllegalArgumentException("The model's input is not an image: example shape "
+                        + java.util.Arrays.toString(chw) + ", expected [channels, height, width]");
+            }
+            size((int) chw[1], (int) chw[2], (int) chw[0]);
+            this.flat = probe.flatImageShape().isPresent();
             return this;
         }
 
@@ -308,7 +334,7 @@ public final class ImageFolder {
 
         /** {@link #scan()}, then the iterator over the readable images. */
         public Iterator build() {
-            return new Iterator(scan(), height, width, channels, batchSize, transform, scaling());
+            return new Iterator(scan(), height, width, channels, batchSize, transform, scaling(), flat);
         }
 
         private DataSetPreProcessor scaling() {
@@ -333,7 +359,8 @@ public final class ImageFolder {
     }
 
     /**
-     * The batches of a scanned folder: features [B, C, H, W] scaled as the builder says, one-hot
+     * The batches of a scanned folder: features [B, C, H, W] (flat [B, C·H·W] for a
+     * {@code convolutionalFlat} model given to {@link Builder#inputShapeOf}) scaled as the builder says, one-hot
      * labels [B, classes] or null (unlabelled). Resettable; the same order every pass.
      */
     public static final class Iterator implements DataSetIterator {
@@ -343,11 +370,13 @@ public final class ImageFolder {
         private final int inputColumns;
         private final transient RecordReaderDataSetIterator delegate;
         private final DataSetPreProcessor scaling;
+        private final boolean flat;
         private DataSetPreProcessor preProcessor;
 
         Iterator(Scan scan, int height, int width, int channels, int batchSize, ImageTransform transform,
-                 DataSetPreProcessor scaling) {
+                 DataSetPreProcessor scaling, boolean flat) {
             this.scan = scan;
+            this.flat = flat;
             this.inputColumns = height * width * channels;
             this.scaling = scaling;
             ImageRecordReader reader = new ImageRecordReader(height, width, channels,
@@ -398,6 +427,10 @@ public final class ImageFolder {
                 ds.setLabels(null);
             }
             scaling.preProcess(ds);
+            if (flat) {
+                INDArray x = ds.getFeatures();
+                ds.setFeatures(x.reshape('c', x.size(0), inputColumns));
+            }
             if (preProcessor != null) {
                 preProcessor.preProcess(ds);
             }

@@ -1,7 +1,9 @@
 package org.dl4jinvariance.testing;
 
 import java.awt.image.BufferedImage;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -157,6 +159,36 @@ public final class ImageFiles {
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
+        }
+    }
+
+    /**
+     * Examples [from, from + count) as a raw (uncompressed) IDX pair: {@code images} (magic
+     * 0x00000803, [count, rows, cols]) and {@code labels} (magic 0x00000801, [count]).
+     */
+    public static void writeIdx(Path images, Path labels, IdxDataset data, int from, int count) {
+        try {
+            Files.createDirectories(images.toAbsolutePath().getParent());
+            Files.createDirectories(labels.toAbsolutePath().getParent());
+            try (DataOutputStream im = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(images)));
+                 DataOutputStream lb = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(labels)))) {
+                im.writeInt(0x00000803);
+                im.writeInt(count);
+                im.writeInt(data.height());
+                im.writeInt(data.width());
+                lb.writeInt(0x00000801);
+                lb.writeInt(count);
+                for (int i = from; i < from + count; i++) {
+                    for (int[] row : pixels(data, i)) {
+                        for (int v : row) {
+                            im.writeByte(v);
+                        }
+                    }
+                    lb.writeByte(data.label(i));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + images + " / " + labels, e);
         }
     }
 
