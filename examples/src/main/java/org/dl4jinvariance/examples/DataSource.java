@@ -13,7 +13,11 @@ import java.util.stream.Stream;
 import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.data.IdxDataSetIterator;
 import org.dl4jinvariance.data.IdxDataset;
+import org.dl4jinvariance.data.IdxRecordReader;
 import org.dl4jinvariance.data.ImageFolder;
+import org.datavec.api.writable.NDArrayWritable;
+import org.deeplearning4j.datasets.datavec.RecordReaderDataSetIterator;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 
 /**
  * Where one {@code evaluate --data NAME=SOURCE} reads its images. SOURCE is one of:
@@ -22,8 +26,9 @@ import org.dl4jinvariance.data.ImageFolder;
  *       the 10,000 embedded images (or COUNT of them from OFFSET), 1×28×28, 10 classes;</li>
  *   <li>{@code idx:IMAGES[,LABELS]}: an IDX image file and its labels (gzip or raw); without
  *       LABELS, the file next to IMAGES whose name has {@code labels-idx1} in place of
- *       {@code images-idx3}; a path to a {@code *-images-idx3-ubyte[.gz]} file, or a folder holding
- *       exactly one, is read the same way;</li>
+ *       {@code images-idx3}, or no labels when there is none; a path to a
+ *       {@code *-images-idx3-ubyte[.gz]} file, or a folder holding exactly one, is read the same
+ *       way;</li>
  *   <li>any other folder: images read with DataVec, labels from sub-folder names.</li>
  * </ul>
  * {@link #parse} checks the syntax and that paths exist; {@link #ownShape} reads what has a size of
@@ -183,11 +188,16 @@ sealed interface DataSource permits DataSource.Embedded, DataSource.Idx, DataSou
         }
     }
 
-    /** An IDX image file and its label file. */
+    /**
+     * An IDX image file and its label file, or the image file alone (unlabelled: label metrics
+     * are skipped), read through core's IDX readers.
+     */
     final class Idx implements DataSource {
         private final Path images;
         private final Path labels;
         private IdxDataset data;
+        private IdxRecordReader unlabelled;
+        private ImageShape shape;
 
         private Idx(Path images, Path labels) {
             this.images = images;
@@ -201,15 +211,11 @@ sealed interface DataSource permits DataSource.Embedded, DataSource.Idx, DataSou
             }
             Path lab = labels;
             if (lab == null) {
+                // The usual pair: train-images-idx3-ubyte[.gz] beside train-labels-idx1-ubyte[.gz].
                 Matcher m = IDX_IMAGES.matcher(images.getFileName().toString());
                 Path sibling = m.matches() ? images.resolveSibling(m.group(1) + "labels-idx1-ubyte" + (m.group(2) == null
                         ? "" : m.group(2))) : null;
-                if (sibling == null || !Files.isRegularFile(sibling)) {
-                    throw new UsageException(OPTION + " " + arg + ": no label file for " + images + " (looked for "
-                            + (sibling == null ? "*-labels-idx1-ubyte next to it" : sibling) + "); expected "
-                            + "idx:IMAGES_FILE,LABELS_FILE (IDX images without labels are not read yet)");
-                }
-                lab = sibling;
+                lab = sibling != null && Files.isRegularFile(sibling) ? sibling : null;
             } else if (!Files.isRegularFile(lab)) {
                 throw new UsageException(OPTION + " " + arg + ": " + lab + (Files.exists(lab) ? " is not a file"
                         : " does not exist") + "; expected an IDX label file (*-labels-idx1-ubyte[.gz])");
@@ -219,27 +225,53 @@ sealed interface DataSource permits DataSource.Embedded, DataSource.Idx, DataSou
 
         @Override
         public Optional<ImageShape> ownShape(Parsed option, int classes) {
-            if (data == null) {
+            if (shape == null) {
                 try {
-                    // Labels are one-hot over the model's classes; a label beyond them is refused here.
-                    data = IdxDataset.read(images, labels, classes > 0 ? classes : 256);
+                    if (labels != null) {
+                        // Labels are one-hot over the model's classes; a label beyond them is refused here.
+                        data = IdxDataset.read(images, labels, classes > 0 ? classes : 256);
+                        shape = new ImageShape(1, data.height(), data.width());
+                    } else {
+                        unlabelled = IdxRecordReader.of(images);
+                        if (unlabelled.size() == 0) {
+                            throw new UsageException(option.option() + ": the IDX file holds no image; expected at least one");
+                        }
+                        long[] first = ((NDArrayWritable) unlabelled.next().get(0)).get().shape();
+                        unlabelled.reset();
+                        shape = new ImageShape(1, (int) first[2], (int) first[3]);
+                    }
                 } catch (IllegalArgumentException | UncheckedIOException e) {
+                    if (e instanceof UsageException u) {
+                        throw u;
+                    }
                     throw new UsageException(option.option() + ": " + e.getMessage());
                 }
             }
-            return Optional.of(new ImageShape(1, data.height(), data.width()));
+            return Optional.of(shape);
         }
 
         @Override
-        public EvalData open(Parsed option, ImageShape shape, Reading reading) {
-            ImageShape own = ownShape(option, -1).orElseThrow();
-            requireShape(option, own, shape);
-            if (data.size() == 0) {
-                throw new UsageException(option.option() + ": the IDX files hold no image; expected at least one");
+        public EvalData open(Parsed option, ImageShape model, Reading reading) {
+            requireShape(option, ownShape(option, -1).orElseThrow(), model);
+            if (data != null) {
+                if (data.size() == 0) {
+                    throw new UsageException(option.option() + ": the IDX files hold no image; expected at least one");
+                }
+                IdxDataSetIterator it = data.iterator(reading.batchSize());
+                it.setPreProcessor(reading.scaling().fromZeroOne());
+                return new EvalData(option.name(), option.text(), it, data.size(), data.classes(), List.of());
             }
-            IdxDataSetIterator it = data.iterator(reading.batchSize());
-            it.setPreProcessor(reading.scaling().fromZeroOne());
-            return new EvalData(option.name(), option.text(), it, data.size(), data.classes(), List.of());
+            RecordReaderDataSetIterator it = new RecordReaderDataSetIterator(unlabelled, reading.batchSize());
+            DataSetPreProcessor scaling = reading.scaling().fromZeroOne();
+            it.setPreProcessor(ds -> {
+                // Without a label column DataVec's iterator repeats the features as labels: there are none.
+                ds.setLabels(null);
+                ds.getFeatures().divi(255);
+                if (scaling != null) {
+                    scaling.preProcess(ds);
+                }
+            });
+            return new EvalData(option.name(), option.text(), it, unlabelled.size(), 0, List.of());
         }
     }
 

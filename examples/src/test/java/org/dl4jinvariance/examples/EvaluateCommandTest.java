@@ -173,6 +173,24 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void anIdxImageFileWithoutLabelsIsMeasuredWithoutLabelMetrics() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("idx-unlabelled"));
+        writeIdx(dir, "mine-images-idx3-ubyte", "elsewhere-labels-idx1-ubyte", 0, 50);
+        Path out = tmp.resolve("idx-unlabelled-out");
+        CliRun r = CliRun.of("evaluate", "--model", netZip.toString(), "--data", "mine=idx:" + dir.resolve(
+                "mine-images-idx3-ubyte"), "--seed", SEED, "--out", out.toString());
+        assertEquals(0, r.code(), r.context());
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(netZip.toFile(), false);
+        DataSetIterator unlabelled = Datasets.mnist().iterator(64, 0, 50);
+        unlabelled.setPreProcessor(ds -> ds.setLabels(null));
+        InvarianceReport expected = evaluator().evaluate(net, unlabelled);
+        InvarianceReport actual = reportIn(out, "mine");
+        assertSameFigures(expected, actual);
+        assertFalse(actual.has("output", MetricKeys.ACCURACY));
+        assertTrue(r.out().contains("mine: 50 examples measured, skipped files: 0, no labels"), r.out());
+    }
+
+    @Test
     void helpDocumentsEveryOption() {
         CliRun r = CliRun.of("evaluate", "--help");
         assertEquals(0, r.code(), r.context());
