@@ -38,6 +38,8 @@ public final class BenchmarkRunner {
         // issue 13: a long run with every file reporter neither leaks nor slows down
         rows.add(ListenerSoakBenchmark.memory());
         rows.add(ListenerSoakBenchmark.time());
+        // issue 16: evaluation on Spark scales with the task slots (a time ratio: lower is better)
+        rows.add(new SparkScalingBenchmark(3));
         return rows;
     }
 
