@@ -20,7 +20,7 @@ import java.util.Map;
  * @param direction which way a better (more invariant, more accurate) model moves the value
  * @param scope     the layers the value is reported at, and whether it needs class labels
  */
-public record MetricKey(String name, Direction direction, Scope scope) {
+public record MetricKey(String name, Direction direction, Scope scope) implements java.io.Serializable {
 
     /** Which way a better model moves a metric's value. */
     public enum Direction {

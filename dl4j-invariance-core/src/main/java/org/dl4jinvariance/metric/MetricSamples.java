@@ -8,7 +8,7 @@ import java.util.Map;
  * What a metric computed for one chunk of examples: per metric key, one value per example, and
  * for ratio keys (normalized forms) the per-set reference values whose mean divides them.
  */
-public final class MetricSamples {
+public final class MetricSamples implements java.io.Serializable {
 
     private final Map<String, double[]> values = new LinkedHashMap<>();
     private final Map<String, double[]> references = new LinkedHashMap<>();

@@ -37,22 +37,15 @@ final class ReportAccumulator {
         return examples;
     }
 
-    /** Every metric's values for one chunk of {@code size} examples (classes null when unlabelled). */
-    void add(Map<String, OrbitActivations> contexts, int size, int[] chunkClasses) {
-        for (Map.Entry<String, OrbitActivations> e : contexts.entrySet()) {
-            ProbedLayer layer = plan.info.get(e.getKey());
-            for (OrbitMetric m : plan.metrics) {
-                if (EvaluationPlan.applies(m, layer)) {
-                    add(e.getKey(), m.compute(e.getValue()));
-                }
-            }
-        }
-        if (chunkClasses != null) {
-            for (int c : chunkClasses) {
+    /** Every metric's values for one chunk, appended after the chunks added before. */
+    void add(ChunkSamples chunk) {
+        chunk.layers().forEach((layer, samples) -> samples.forEach(s -> add(layer, s)));
+        if (chunk.classes() != null) {
+            for (int c : chunk.classes()) {
                 classes.add(c);
             }
         }
-        examples += size;
+        examples += chunk.size();
     }
 
     private void add(String layer, MetricSamples samples) {
