@@ -65,8 +65,10 @@ public final class InvarianceEvaluator {
     private final long maxBatchBytes;
     private final long seed;
     private final List<String> actedInputs;
+    private final boolean labelMetrics;
 
     private InvarianceEvaluator(Builder b) {
+        this.labelMetrics = true;
         this.action = b.action;
         this.group = b.action.group();
         this.layers = b.layers == null ? null : List.copyOf(b.layers);
@@ -78,6 +80,39 @@ public final class InvarianceEvaluator {
         this.maxBatchBytes = b.maxBatchBytes;
         this.seed = b.seed;
         this.actedInputs = b.actedInputs == null ? null : List.copyOf(b.actedInputs);
+    }
+
+    /** A copy of {@code other} with label metrics on or off. */
+    private InvarianceEvaluator(InvarianceEvaluator other, boolean labelMetrics) {
+        this.action = other.action;
+        this.group = other.group;
+        this.layers = other.layers;
+        this.metrics = other.metrics;
+        this.distance = other.distance;
+        this.fieldTypes = other.fieldTypes;
+        this.maxExamples = other.maxExamples;
+        this.maxBatch = other.maxBatch;
+        this.maxBatchBytes = other.maxBatchBytes;
+        this.seed = other.seed;
+        this.actedInputs = other.actedInputs;
+        this.labelMetrics = labelMetrics;
+    }
+
+    /**
+     * The same evaluator without the keys that compare predictions with the data's labels
+     * ({@link MetricKey#needsLabels()}: accuracy and accuracy per group element). For
+     * out-of-distribution data, whose labels belong to another task (Fashion-MNIST's classes for
+     * a digit classifier): an accuracy against them has no meaning. Consistency, which compares
+     * predictions with each other, stays; the labels still group examples per class, and they are
+     * not tied to the output's width.
+     */
+    public InvarianceEvaluator withoutLabelMetrics() {
+        return labelMetrics ? new InvarianceEvaluator(this, false) : this;
+    }
+
+    /** False for an evaluator made by {@link #withoutLabelMetrics()}. */
+    public boolean labelMetrics() {
+        return labelMetrics;
     }
 
     public static Builder builder() {
@@ -148,10 +183,10 @@ public final class InvarianceEvaluator {
         }
         EvaluationPlan plan = new EvaluationPlan(probe, action, first, metrics, defaultMetrics(distance), layers,
                 fieldTypes, actedInputs);
-        ReportAccumulator values = new ReportAccumulator(plan, seed);
+        ReportAccumulator values = new ReportAccumulator(plan, seed, labelMetrics);
         MemoryBudget.Chunking chunking = MemoryBudget.chunking(probe, plan, first, maxBatch, maxBatchBytes);
         ExampleChunks chunks = new ExampleChunks(source, first, maxExamples, chunking.examples(), seed,
-                new LabelCheck(probe, plan.metrics.stream().anyMatch(OrbitMetric::needsLabels)));
+                new LabelCheck(probe, labelMetrics && plan.metrics.stream().anyMatch(OrbitMetric::needsLabels)));
         while (chunks.hasNext()) {
             Examples chunk = chunks.next();
             // Per-time-step labels [B, K, T] have no single class per example: no per-class breakdown.
@@ -181,6 +216,9 @@ public final class InvarianceEvaluator {
         settings.put("chunkSize", String.valueOf(chunking.examples()));
         settings.put("chunking", chunking.describe());
         settings.put("metrics", plan.metrics.stream().map(OrbitMetric::describe).collect(Collectors.joining(", ")));
+        if (!labelMetrics) {
+            settings.put("labelMetrics", "off");
+        }
         return settings;
     }
 

@@ -20,6 +20,12 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class MetricValue {
 
+    /**
+     * Float precision: a deviation whose mean and CI all lie within ±{@value} is exact up to
+     * round-off (float32 activations carry about 7 significant digits), see {@link #isExactZero()}.
+     */
+    public static final double EXACT_THRESHOLD = 1e-8;
+
     /** Bootstrap resamples used for the confidence interval. */
     public static final int BOOTSTRAP_RESAMPLES = 1000;
 
@@ -189,6 +195,16 @@ public final class MetricValue {
     @JsonIgnore
     public boolean isApplicable() {
         return notApplicable == null;
+    }
+
+    /**
+     * True when the value is applicable and its mean and CI bounds all lie within
+     * ±{@link #EXACT_THRESHOLD}: for a deviation (0 = invariant), zero up to float round-off.
+     */
+    @JsonIgnore
+    public boolean isExactZero() {
+        return isApplicable() && Math.abs(mean) <= EXACT_THRESHOLD && Math.abs(ciLow) <= EXACT_THRESHOLD
+                && Math.abs(ciHigh) <= EXACT_THRESHOLD;
     }
 
     /** {@code 0.1234 [0.1100, 0.1350]}, or {@code n/a}. */

@@ -26,7 +26,11 @@ final class ReportAccumulator {
     private int examples;
     private String nanOrigin;
 
-    ReportAccumulator(EvaluationPlan plan, long seed) {
+    private final boolean labelMetrics;
+
+    /** @param labelMetrics false: keys that compare predictions with labels are left out of the report */
+    ReportAccumulator(EvaluationPlan plan, long seed, boolean labelMetrics) {
+        this.labelMetrics = labelMetrics;
         this.plan = plan;
         this.seed = seed;
         plan.layers.forEach(l -> values.put(l, new LinkedHashMap<>()));
@@ -85,7 +89,11 @@ final class ReportAccumulator {
                     continue;
                 }
                 String reason = m.notApplicableReason(layer);
-                for (String k : m.keys(layer)) {
+                for (MetricKey typed : m.metricKeys(layer)) {
+                    if (!typed.reportedAt(layer) || (!labelMetrics && typed.needsLabels())) {
+                        continue;
+                    }
+                    String k = typed.name();
                     Values v = values.get(key).get(k);
                     row.put(k, null);
                     tasks.add(() -> row.put(k, reason != null ? MetricValue.notApplicable(reason)
