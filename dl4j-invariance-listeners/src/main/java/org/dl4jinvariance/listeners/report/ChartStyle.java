@@ -51,8 +51,13 @@ public final class ChartStyle {
 
     /** The line stroke of series {@code index}: dash pattern and width both depend on it. */
     public static BasicStroke stroke(int index) {
-        float width = WIDTHS[Math.min(Math.max(index, 0), WIDTHS.length - 1)];
-        float[] dash = DASHES[Math.floorMod(index, DASHES.length)];
+        return stroke(index, index);
+    }
+
+    /** A stroke of width {@code widthIndex} (wide to narrow) and dash pattern {@code dashIndex}. */
+    public static BasicStroke stroke(int widthIndex, int dashIndex) {
+        float width = WIDTHS[Math.min(Math.max(widthIndex, 0), WIDTHS.length - 1)];
+        float[] dash = DASHES[Math.floorMod(dashIndex, DASHES.length)];
         return dash == null ? new BasicStroke(width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND)
                 : new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dash, 0f);
     }
@@ -79,15 +84,16 @@ public final class ChartStyle {
     }
 
     /**
-     * Styles a series with colour {@code colourIndex} and marker/dash/width {@code shapeIndex}
-     * (e.g. one colour per model, one dash per data set).
+     * Styles a series with colour and line width by {@code colourIndex}, marker and dash by
+     * {@code shapeIndex} (e.g. one colour per model, one dash per data set): two series that
+     * coincide differ in colour and width, or in marker and dash, so both stay visible.
      */
     public static void style(XYSeries series, int colourIndex, int shapeIndex) {
         Color c = colour(colourIndex);
         series.setLineColor(c);
         series.setMarkerColor(c);
         series.setMarker(marker(shapeIndex));
-        series.setLineStyle(stroke(shapeIndex));
+        series.setLineStyle(stroke(colourIndex, shapeIndex));
     }
 
     /** A 95% CI bound: a thin dashed line in the series' colour, not in the legend. */

@@ -48,8 +48,8 @@ public final class HtmlReporter implements Reporter {
 
     /**
      * Adds a link at the top of the page, e.g. to an experiment's summary page
-     * ({@code ../index.html}). The caller writes that page; a link whose target does not exist
-     * when the page is written is left out, so the page never holds a dead link.
+     * ({@code ../index.html}). The caller writes that page, at the latest when the run ends (the
+     * experiments write their summary after training); the page links it from the start.
      *
      * @param href a path relative to this page's directory
      */
@@ -97,7 +97,7 @@ public final class HtmlReporter implements Reporter {
         String title = "Invariance of " + modelName;
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title))
                 .append("</title>\n<style>\n").append(STYLE).append("\n</style></head><body>\n");
-        if (backHref != null && Files.exists(dir.resolve(backHref))) {
+        if (backHref != null) {
             h.append("<p class=\"nav\"><a href=\"").append(esc(backHref)).append("\">&larr; ").append(esc(backText))
                     .append("</a></p>\n");
         }
