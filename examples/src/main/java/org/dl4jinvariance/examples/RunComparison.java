@@ -17,7 +17,6 @@ import org.dl4jinvariance.listeners.report.ChartStyle;
 import org.dl4jinvariance.listeners.report.CsvReporter;
 import org.dl4jinvariance.listeners.report.HtmlReporter;
 import org.dl4jinvariance.listeners.report.ReportCharts;
-import org.dl4jinvariance.listeners.report.ValueFormat;
 import org.dl4jinvariance.metric.MetricGlossary;
 import org.dl4jinvariance.metric.MetricKeys;
 import org.knowm.xchart.XYChart;
@@ -160,6 +159,7 @@ final class RunComparison {
                     ChartStyle.addBound(chart, line.name() + " CI high", x, column(p, 2), i);
                 }
             }
+            ChartStyle.fitYTicks(chart);
             charts.add(chart);
         }
         return charts;

@@ -296,12 +296,9 @@ public final class Summary {
         return r != null && r.has(layer, metric) ? r.get(layer, metric) : null;
     }
 
-    /** {@link #fmt(MetricValue)}, or {@value ValueFormat#EXACT} for a deviation within round-off of 0. */
+    /** {@link ValueFormat#cell}: four significant digits, {@value ValueFormat#EXACT} for a deviation within round-off of 0. */
     static String fmt(String metric, MetricValue v) {
-        if (metric != null && ValueFormat.isExact(metric, v)) {
-            return ValueFormat.EXACT;
-        }
-        return fmt(v);
+        return metric == null ? fmt(v) : ValueFormat.cell(metric, v);
     }
 
     static String fmt(MetricValue v) {

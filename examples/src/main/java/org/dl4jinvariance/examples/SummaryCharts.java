@@ -60,6 +60,7 @@ final class SummaryCharts {
             }
             add(chart, line.name(), xs, ys, lows, highs, line.color(), line.dashed() ? 1 : 0);
         }
+        ChartStyle.fitYTicks(chart);
         return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     }
 
@@ -137,6 +138,7 @@ final class SummaryCharts {
                 add(chart, name, xs, ys, lows, highs, m, d);
             }
         }
+        ChartStyle.fitYTicks(chart);
         return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     }
 

@@ -18,7 +18,7 @@ import org.dl4jinvariance.metric.MetricGlossary;
 final class SummaryPage {
 
     /** The page style, shared with the comparison page. */
-    static final String STYLE = "body{font-family:sans-serif;max-width:1250px;margin:2em auto;color:#222}"
+    static final String STYLE = "body{font-family:sans-serif;max-width:1250px;margin:2em auto;padding:0 1.5em;color:#222}"
             + "table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;"
             + "font-size:13px;text-align:left;vertical-align:top}th{background:#f3f3f3}"
             + "td.num{font-family:monospace;white-space:nowrap;text-align:right}img{max-width:100%}"

@@ -73,9 +73,55 @@ public final class ChartStyle {
         styler.setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
         chart.getStyler().setMarkerSize(9);
-        // Four significant digits: a decimal pattern would print 1e-15 … 1e-8 as 0.0 on every tick.
+        // Four significant digits until fitYTicks knows the data: a decimal pattern would print
+        // 1e-15 … 1e-8 as 0.0 on every tick.
         chart.setCustomYAxisTickLabelsFormatter(ValueFormat::number);
         return chart;
+    }
+
+    /**
+     * Tick labels with as many digits as the plotted range needs, so that neighbouring ticks
+     * differ (1.0002 and 1.0003, not 1 and 1): call once every series is added.
+     */
+    public static void fitYTicks(XYChart chart) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            for (double y : s.getYData()) {
+                if (Double.isFinite(y)) {
+                    lo = Math.min(lo, y);
+                    hi = Math.max(hi, y);
+                }
+            }
+        }
+        if (chart.getStyler().getYAxisMin() != null && chart.getStyler().getYAxisMax() != null) {
+            lo = chart.getStyler().getYAxisMin();
+            hi = chart.getStyler().getYAxisMax();
+        }
+        chart.setCustomYAxisTickLabelsFormatter(tickFormat(lo, hi));
+    }
+
+    /** Labels for ticks between {@code lo} and {@code hi}: plain decimals, or scientific below 1e-3. */
+    static java.util.function.Function<Double, String> tickFormat(double lo, double hi) {
+        double magnitude = Math.max(Math.abs(lo), Math.abs(hi));
+        double step = (hi - lo) / 5;
+        if (!Double.isFinite(magnitude) || magnitude == 0) {
+            return ValueFormat::number;
+        }
+        if (!(step > 0)) {
+            step = magnitude / 10;
+        }
+        if (magnitude < 1e-3 || magnitude >= 1e6) {
+            int digits = Math.max(1, Math.min(8, (int) Math.ceil(Math.log10(magnitude / step))));
+            String f = "%." + digits + "e";
+            return y -> y == 0 ? "0" : String.format(java.util.Locale.ROOT, f, y);
+        }
+        int decimals = Math.max(0, Math.min(10, (int) Math.ceil(-Math.log10(step)) + 1));
+        String f = "%." + decimals + "f";
+        return y -> {
+            String t = String.format(java.util.Locale.ROOT, f, y);
+            return t.contains(".") ? t.replaceAll("0+$", "").replaceAll("\\.$", "") : t;
+        };
     }
 
     /** Styles series {@code index} of a chart: colour, marker, dash and width all by index. */

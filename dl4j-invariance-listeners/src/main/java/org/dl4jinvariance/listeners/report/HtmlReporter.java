@@ -231,8 +231,9 @@ public final class HtmlReporter implements Reporter {
                     continue;       // one entry stands for accuracy[id], accuracy[rot90], ...
                 }
                 elementAccuracy = true;
-                entry = entry.map(e -> new MetricGlossary(e.key(), "accuracy on g·x for one group element g: fraction "
-                        + "of x with argmax p(g·x) = y(x)", e.range()));
+                entry = entry.map(e -> new MetricGlossary(e.key(), "accuracy on g·x for one group element g (id, "
+                        + "rot90, ...): fraction of x with argmax p(g·x) = y(x), needs the data's own labels",
+                        "[0, 1]; 1 = every input transformed by g is classified correctly"));
                 key = MetricKeys.ACCURACY + "[g]";
             }
             h.append("<dt id=\"m-").append(esc(key)).append("\">").append(esc(key));

@@ -71,6 +71,7 @@ public final class ReportCharts {
             double[] y = scores.values().stream().mapToDouble(Double::doubleValue).toArray();
             ChartStyle.addAxisSeries(loss, x, y[0]);
             ChartStyle.style(loss.addSeries("training loss", x, y), 0);
+            ChartStyle.fitYTicks(loss);
             out.add(loss);
         }
         List<String> order = layers();
@@ -242,9 +243,9 @@ public final class ReportCharts {
      * chart with only such series gets a fixed [0, 1] axis.
      */
     static void addDataSeries(XYChart chart, String metric, Map<String, List<double[]>> series) {
+        boolean allExact = series.values().stream().anyMatch(p -> !p.isEmpty())
+                && series.values().stream().flatMap(List::stream).allMatch(p -> p[4] == 1);
         int index = 0;
-        boolean anyDrawn = false;
-        boolean allExact = true;
         for (Map.Entry<String, List<double[]>> s : series.entrySet()) {
             List<double[]> points = s.getValue();
             int colour = index++;
@@ -252,13 +253,14 @@ public final class ReportCharts {
                 continue;
             }
             boolean exact = points.stream().allMatch(p -> p[4] == 1);
-            allExact &= exact;
-            anyDrawn = true;
-            addSeries(chart, exact ? s.getKey() + " — " + ValueFormat.EXACT : s.getKey(), points, colour, exact);
+            // When every series is exact the title says so once; otherwise each exact series does.
+            addSeries(chart, exact && !allExact ? s.getKey() + " — " + ValueFormat.EXACT : s.getKey(), points, colour,
+                    exact);
         }
-        if (anyDrawn && allExact) {
+        if (allExact) {
             ChartStyle.markAllExact(chart);
         }
+        ChartStyle.fitYTicks(chart);
     }
 
     private static boolean integral(double x) {
