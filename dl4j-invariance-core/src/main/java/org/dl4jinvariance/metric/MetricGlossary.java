@@ -76,7 +76,7 @@ public record MetricGlossary(MetricKey key, String formula, String range) {
                 EquivarianceDeviation.GLOSSARY, EquivarianceDeviation.NORMALIZED_GLOSSARY,
                 CosineSimilarityRatio.GLOSSARY, PredictionInvariance.GLOSSARY,
                 OrbitConsistency.GLOSSARY, OrbitConsistency.ACCURACY_GLOSSARY,
-                LieDerivative.ROTATION_GLOSSARY, LieDerivative.TRANSLATION_GLOSSARY));
+                LieDerivative.ROTATION_GLOSSARY, LieDerivative.TRANSLATION_GLOSSARY, ChannelInvariance.GLOSSARY));
 
         static Map<String, MetricGlossary> byName() {
             Map<String, MetricGlossary> all = new LinkedHashMap<>(BUILT_IN);

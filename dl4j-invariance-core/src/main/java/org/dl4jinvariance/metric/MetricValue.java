@@ -36,13 +36,23 @@ public final class MetricValue {
     private final Map<Integer, Double> perClass;
     private final Map<Integer, Integer> perClassCount;
     private final String notApplicable;
+    private final java.util.List<Double> perChannel;
 
+    /** A value without per-channel means (see the full constructor). */
+    public MetricValue(double mean, double ciLow, double ciHigh, int n, Map<Integer, Double> perClass,
+                       Map<Integer, Integer> perClassCount, String notApplicable) {
+        this(mean, ciLow, ciHigh, n, perClass, perClassCount, notApplicable, null);
+    }
+
+    /** @param perChannel the mean per channel for per-channel metrics ({@link ChannelInvariance}), else null */
     @JsonCreator
     public MetricValue(@JsonProperty("mean") double mean, @JsonProperty("ciLow") double ciLow,
                        @JsonProperty("ciHigh") double ciHigh, @JsonProperty("n") int n,
                        @JsonProperty("perClass") Map<Integer, Double> perClass,
                        @JsonProperty("perClassCount") Map<Integer, Integer> perClassCount,
-                       @JsonProperty("notApplicable") String notApplicable) {
+                       @JsonProperty("notApplicable") String notApplicable,
+                       @JsonProperty("perChannel") java.util.List<Double> perChannel) {
+        this.perChannel = perChannel == null || perChannel.isEmpty() ? null : java.util.List.copyOf(perChannel);
         this.mean = mean;
         this.ciLow = ciLow;
         this.ciHigh = ciHigh;
@@ -79,6 +89,19 @@ public final class MetricValue {
             sums.replaceAll((c, s) -> s / counts.get(c));
         }
         return new MetricValue(mean, ci[0], ci[1], values.length, sums, counts, null);
+    }
+
+    /** The same value with the mean of each channel (channel order of the layer's output). */
+    public MetricValue withPerChannel(double[] channelMeans) {
+        return new MetricValue(mean, ciLow, ciHigh, n, perClass, perClassCount, notApplicable,
+                Arrays.stream(channelMeans).boxed().toList());
+    }
+
+    /** Mean per channel, for per-channel metrics; empty otherwise. */
+    @JsonProperty
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public java.util.List<Double> perChannel() {
+        return perChannel == null ? java.util.List.of() : perChannel;
     }
 
     /** A metric that has no meaning here; {@code reason} says why. */
@@ -222,7 +245,8 @@ public final class MetricValue {
         }
         return Double.compare(mean, m.mean) == 0 && Double.compare(ciLow, m.ciLow) == 0
                 && Double.compare(ciHigh, m.ciHigh) == 0 && n == m.n && perClass.equals(m.perClass)
-                && perClassCount.equals(m.perClassCount) && java.util.Objects.equals(notApplicable, m.notApplicable);
+                && perClassCount.equals(m.perClassCount) && java.util.Objects.equals(notApplicable, m.notApplicable)
+                && perChannel().equals(m.perChannel());
     }
 
     @Override

@@ -63,6 +63,7 @@ final class ReportAccumulator {
         Map<String, Values> perKey = values.get(layer);
         samples.values().forEach((k, v) -> perKey.computeIfAbsent(k, z -> new Values()).add(v, samples.references().get(k)));
         samples.notApplicableKeys().forEach((k, reason) -> perKey.computeIfAbsent(k, z -> new Values()).notApplicable = reason);
+        samples.perChannel().forEach((k, channels) -> perKey.computeIfAbsent(k, z -> new Values()).addChannels(channels));
     }
 
     /**
@@ -111,6 +112,25 @@ final class ReportAccumulator {
         private double[] values = new double[0];
         private double[] references;
         private String notApplicable;
+        /** Per channel: the sum of its values and their count, over every chunk. */
+        private double[] channelSums;
+        private int channelCount;
+
+        void addChannels(double[][] channels) {
+            if (channelSums == null) {
+                channelSums = new double[channels.length];
+            }
+            if (channels.length != channelSums.length) {
+                throw new IllegalStateException("A layer's channel count changed between chunks: " + channelSums.length
+                        + " then " + channels.length);
+            }
+            for (int c = 0; c < channels.length; c++) {
+                for (double v : channels[c]) {
+                    channelSums[c] += v;
+                }
+            }
+            channelCount += channels.length == 0 ? 0 : channels[0].length;
+        }
 
         boolean hasNaN() {
             return Arrays.stream(values).anyMatch(Double::isNaN);
@@ -155,7 +175,12 @@ final class ReportAccumulator {
                 log.warn("Layer '{}', metric '{}': NaN values; NaN or infinite activations first appear at layer '{}'",
                         layer, key, nanOrigin);
             }
-            return MetricValue.of(v, classes, seed);
+            MetricValue summary = MetricValue.of(v, classes, seed);
+            if (channelSums != null && channelCount > 0) {
+                double[] means = Arrays.stream(channelSums).map(x -> x / channelCount).toArray();
+                summary = summary.withPerChannel(means);
+            }
+            return summary;
         }
     }
 

@@ -69,8 +69,10 @@ public final class AugmentationVsEquivariance implements Callable<Integer> {
             if (spec.augment) {
                 train.setPreProcessor(GroupAugmentation.of(c4, options.seed));
             }
-            ModelRun run = ModelRun.train(spec.title, spec.net, train, options.trainSize, options.epochs, c4, evalSets,
-                    Cnns.probedLayers(spec.net), options.evalSize, options.seed, out.resolve(spec.id));
+            ModelRun.Watch watch = ModelRun.Watch.of(c4, evalSets, Cnns.probedLayers(spec.net), options.evalSize,
+                    options.seed);
+            ModelRun run = ModelRun.train(spec.title, spec.net, train, options.trainSize, options.epochs,
+                    options.perChannel ? watch.withChannelInvariance() : watch, out.resolve(spec.id));
             summary.add(spec.id, spec.title, run);
         }
         summary.write(out);

@@ -35,6 +35,10 @@ public final class ExperimentOptions {
             + "of a new dated sub-folder. Refused for a non-empty folder that holds no results of this program.")
     public boolean overwrite;
 
+    @Option(names = "--per-channel", description = "Also measure invariance per channel (a layer × channel heatmap on "
+            + "each model page; off by default: it adds work to every evaluation, no forward pass).")
+    public boolean perChannel;
+
     /** Where this run writes, once {@link #prepareRunDir} has decided. */
     private Path runDir;
 

@@ -12,6 +12,7 @@ import org.dl4jinvariance.listeners.report.EpochReport;
 import org.dl4jinvariance.listeners.report.HtmlReporter;
 import org.dl4jinvariance.listeners.report.Reporters;
 import org.dl4jinvariance.metric.InvarianceReport;
+import org.dl4jinvariance.metric.ChannelInvariance;
 import org.dl4jinvariance.metric.CosineSimilarityRatio;
 import org.dl4jinvariance.metric.Distance;
 import org.dl4jinvariance.metric.InvarianceDeviation;
@@ -68,6 +69,14 @@ public final class ModelRun {
         public Watch withoutEquivariance() {
             return withMetrics(List.of(new InvarianceDeviation(Distance.COSINE), new CosineSimilarityRatio(),
                     new PredictionInvariance(), new OrbitConsistency()));
+        }
+
+        /** The same plus per-channel invariance ({@link ChannelInvariance}), for the layer × channel heatmap. */
+        public Watch withChannelInvariance() {
+            List<OrbitMetric> all = new ArrayList<>(metrics != null ? metrics
+                    : org.dl4jinvariance.metric.InvarianceEvaluator.defaultMetrics(Distance.COSINE));
+            all.add(new ChannelInvariance());
+            return withMetrics(all);
         }
 
         /** The same with only these metrics. */

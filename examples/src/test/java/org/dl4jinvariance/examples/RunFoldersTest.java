@@ -73,7 +73,13 @@ class RunFoldersTest {
 
     @Test
     void overwriteReplacesThePreviousResultsAndRefusesForeignFolders() throws IOException {
-        tiny(out, 1, false).run();
+        // Earlier results as a run leaves them: a dated folder, latest.txt, the comparison page.
+        Path earlier = out.resolve("2026-01-02T03-04-05");
+        Files.createDirectories(earlier.resolve("p0"));
+        Files.writeString(earlier.resolve("p0").resolve(CsvReporter.FILE_NAME), CsvReporter.HEADER + "\n");
+        Files.writeString(earlier.resolve("summary.json"), "{}");
+        Files.writeString(out.resolve(RunFolders.LATEST), earlier.getFileName() + "\n");
+        RunComparison.write(out);
         OodTransfer replacing = tiny(out, 2, true);
         replacing.run();
         assertEquals(out, replacing.options.resultsDir(OodTransfer.NAME));

@@ -130,6 +130,11 @@ public final class HtmlReporter implements Reporter {
             h.append("<h2>Per class (epoch ").append(charts.lastEpoch()).append(", output layer)</h2>\n");
             image(h, ReportCharts.png(perClass), "per-class values at the output layer");
         }
+        List<org.knowm.xchart.HeatMapChart> heatmaps = charts.channelHeatmaps();
+        if (!heatmaps.isEmpty()) {
+            h.append("<h2>Invariance per channel (epoch ").append(charts.lastEpoch()).append(")</h2>\n");
+            image(h, ReportCharts.pngColumn(heatmaps), "per-channel invariance heatmap, layer by channel");
+        }
         List<XYChart> profile = charts.layerProfileCharts();
         if (!profile.isEmpty()) {
             h.append("<h2>Layer profile (epoch ").append(charts.lastEpoch()).append(")</h2>\n");

@@ -130,6 +130,62 @@ public final class ReportCharts {
         return out;
     }
 
+    /**
+     * Layer × channel heatmaps of per-channel invariance ({@link org.dl4jinvariance.metric.ChannelInvariance},
+     * when it was measured) at the last epoch, one per data set: rows are the layers that have
+     * it, in network order, columns the channels (0 … C−1 of each layer), colour the channel's
+     * mean deviation (0 = invariant).
+     */
+    public List<org.knowm.xchart.HeatMapChart> channelHeatmaps() {
+        String key = org.dl4jinvariance.metric.ChannelInvariance.KEY.name();
+        List<org.knowm.xchart.HeatMapChart> out = new ArrayList<>();
+        int last = lastEpoch();
+        for (String dataSet : dataSets) {
+            EpochReport r = latest(dataSet, last);
+            if (r == null) {
+                continue;
+            }
+            List<String> rows = new ArrayList<>();
+            List<Number[]> cells = new ArrayList<>();
+            int maxChannels = 0;
+            double max = 0;
+            for (String layer : layers) {
+                if (!r.report().has(layer, key) || r.report().get(layer, key).perChannel().isEmpty()) {
+                    continue;
+                }
+                List<Double> channels = r.report().get(layer, key).perChannel();
+                for (int c = 0; c < channels.size(); c++) {
+                    double v = channels.get(c);
+                    cells.add(new Number[] {c, rows.size(), Double.isFinite(v) ? v : 0});
+                    max = Math.max(max, Double.isFinite(v) ? v : 0);
+                }
+                maxChannels = Math.max(maxChannels, channels.size());
+                rows.add(layer);
+            }
+            if (rows.isEmpty()) {
+                continue;
+            }
+            List<Integer> columns = new ArrayList<>();
+            for (int c = 0; c < maxChannels; c++) {
+                columns.add(c);
+            }
+            org.knowm.xchart.HeatMapChart chart = new org.knowm.xchart.HeatMapChartBuilder().width(2 * WIDTH)
+                    .height(Math.max(HEIGHT, 60 + 34 * rows.size())).title(key + " per channel · " + dataSet + " · epoch "
+                            + last).xAxisTitle("channel").yAxisTitle("layer").build();
+            chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+            chart.getStyler().setMin(0);
+            chart.getStyler().setMax(max > 0 ? max : 1);
+            chart.getStyler().setRangeColors(new java.awt.Color[] {new java.awt.Color(255, 255, 255),
+                new java.awt.Color(253, 174, 97), new java.awt.Color(165, 0, 38)});
+            chart.getStyler().setHeatMapDecimalValueFormatter(ValueFormat::number);
+            chart.setCustomXAxisTickLabelsFormatter(x -> Math.abs(x - Math.rint(x)) < 1e-9 && ((int) Math.rint(x)) % 4 == 0
+                    ? Long.toString(Math.round(x)) : "");
+            chart.addSeries("channel invariance (0 = invariant)", columns, rows, cells);
+            out.add(chart);
+        }
+        return out;
+    }
+
     /** Adds a record; failures are ignored (they have nothing to draw). */
     public void add(EpochReport record) {
         if (record.failed()) {
@@ -384,6 +440,10 @@ public final class ReportCharts {
         if (!perClass.isEmpty()) {
             files.put("per-class.png", png(perClass));
         }
+        List<org.knowm.xchart.HeatMapChart> heatmaps = channelHeatmaps();
+        if (!heatmaps.isEmpty()) {
+            files.put("channel-heatmap.png", pngColumn(heatmaps));
+        }
         int depth = 0;
         for (String layer : layers) {
             List<XYChart> charts = epochCharts(layer);
@@ -393,6 +453,33 @@ public final class ReportCharts {
             depth++;
         }
         return files;
+    }
+
+    /** Charts of any size stacked in one column, as one PNG. */
+    public static byte[] pngColumn(List<? extends org.knowm.xchart.internal.chartpart.Chart<?, ?>> charts) throws IOException {
+        if (charts.isEmpty()) {
+            throw new IllegalArgumentException("No charts to render: got an empty list");
+        }
+        int width = charts.stream().mapToInt(c -> c.getWidth()).max().orElse(WIDTH);
+        int height = charts.stream().mapToInt(c -> c.getHeight()).sum();
+        BufferedImage column = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = column.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            int y = 0;
+            for (var chart : charts) {
+                g.drawImage(BitmapEncoder.getBufferedImage(chart), 0, y, null);
+                y += chart.getHeight();
+            }
+        } finally {
+            g.dispose();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (!ImageIO.write(column, "png", out)) {
+            throw new IOException("No PNG writer available in this JVM");
+        }
+        return out.toByteArray();
     }
 
     /** {@code layer-03-conv_2.png}: the depth keeps files in network order and names unique. */
