@@ -36,7 +36,7 @@ final class RunComparison {
     /** The metrics compared, read at the output layer (the deepest layer in each CSV). */
     static final List<String> METRICS = List.of(MetricKeys.ACCURACY, MetricKeys.PREDICTION_KL,
             MetricKeys.INVARIANCE_NORMALIZED);
-    private static final int WIDTH = 620;
+    private static final int WIDTH = 900;
     private static final int HEIGHT = 420;
 
     private RunComparison() {
@@ -101,9 +101,10 @@ final class RunComparison {
         h.append("</table>\n");
         List<XYChart> charts = charts(byLine);
         if (!charts.isEmpty()) {
+            // One chart under another: each is as tall as its legend needs.
+            String png = Base64.getEncoder().encodeToString(ReportCharts.pngColumn(charts));
             h.append("<h2>Runs overlaid (output layer, first in-distribution data set)</h2>\n<img alt=\"runs compared\" "
-                    + "src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(ReportCharts.png(charts)))
-                    .append("\">\n");
+                    + "src=\"data:image/png;base64,").append(png).append("\">\n");
             h.append("<dl class=\"glossary\">\n");
             for (String metric : METRICS) {
                 MetricGlossary.of(metric).ifPresent(g -> h.append("<dt>").append(esc(metric)).append(" (")

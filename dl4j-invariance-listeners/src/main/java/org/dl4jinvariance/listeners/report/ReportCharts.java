@@ -107,7 +107,8 @@ public final class ReportCharts {
                     continue;
                 }
                 MetricValue v = r.report().get(output, metric);
-                if (!v.isApplicable() || v.perClass().isEmpty()) {
+                // Round-off per class (an exactly invariant output) is no pattern to draw.
+                if (!v.isApplicable() || v.perClass().isEmpty() || ValueFormat.isExact(metric, v)) {
                     continue;
                 }
                 if (chart == null) {
@@ -178,6 +179,7 @@ public final class ReportCharts {
             chart.getStyler().setRangeColors(new java.awt.Color[] {new java.awt.Color(255, 255, 255),
                 new java.awt.Color(253, 174, 97), new java.awt.Color(165, 0, 38)});
             chart.getStyler().setHeatMapDecimalValueFormatter(ValueFormat::number);
+            chart.getStyler().setHeatMapValueDecimalPattern("0.###");
             chart.setCustomXAxisTickLabelsFormatter(x -> Math.abs(x - Math.rint(x)) < 1e-9 && ((int) Math.rint(x)) % 4 == 0
                     ? Long.toString(Math.round(x)) : "");
             chart.addSeries("channel invariance (0 = invariant)", columns, rows, cells);
