@@ -56,7 +56,8 @@ public final class ChunkedEvaluation {
 
     /** The checks every batch passes, labels tied to the output when a metric compares them. */
     public BatchAdmission admission() {
-        return new BatchAdmission(plan.labelled, new LabelCheck(probe, plan.metrics.stream().anyMatch(OrbitMetric::needsLabels)));
+        return new BatchAdmission(plan.labelled, new LabelCheck(probe,
+                evaluator.labelMetrics() && plan.metrics.stream().anyMatch(OrbitMetric::needsLabels)));
     }
 
     /**
@@ -110,7 +111,7 @@ public final class ChunkedEvaluation {
     }
 
     ReportAccumulator accumulator() {
-        return new ReportAccumulator(plan, evaluator.seed());
+        return new ReportAccumulator(plan, evaluator.seed(), evaluator.labelMetrics());
     }
 
     InvarianceReport report(ReportAccumulator values, int fullyMasked, String source) {

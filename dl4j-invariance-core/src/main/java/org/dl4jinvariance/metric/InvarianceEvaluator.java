@@ -66,8 +66,10 @@ public final class InvarianceEvaluator implements java.io.Serializable {
     private final long maxBatchBytes;
     private final long seed;
     private final List<String> actedInputs;
+    private final boolean labelMetrics;
 
     private InvarianceEvaluator(Builder b) {
+        this.labelMetrics = true;
         this.action = b.action;
         this.group = b.action.group();
         this.layers = b.layers == null ? null : List.copyOf(b.layers);
@@ -79,6 +81,39 @@ public final class InvarianceEvaluator implements java.io.Serializable {
         this.maxBatchBytes = b.maxBatchBytes;
         this.seed = b.seed;
         this.actedInputs = b.actedInputs == null ? null : List.copyOf(b.actedInputs);
+    }
+
+    /** A copy of {@code other} with label metrics on or off. */
+    private InvarianceEvaluator(InvarianceEvaluator other, boolean labelMetrics) {
+        this.action = other.action;
+        this.group = other.group;
+        this.layers = other.layers;
+        this.metrics = other.metrics;
+        this.distance = other.distance;
+        this.fieldTypes = other.fieldTypes;
+        this.maxExamples = other.maxExamples;
+        this.maxBatch = other.maxBatch;
+        this.maxBatchBytes = other.maxBatchBytes;
+        this.seed = other.seed;
+        this.actedInputs = other.actedInputs;
+        this.labelMetrics = labelMetrics;
+    }
+
+    /**
+     * The same evaluator without the keys that compare predictions with the data's labels
+     * ({@link MetricKey#needsLabels()}: accuracy and accuracy per group element). For
+     * out-of-distribution data, whose labels belong to another task (Fashion-MNIST's classes for
+     * a digit classifier): an accuracy against them has no meaning. Consistency, which compares
+     * predictions with each other, stays; the labels still group examples per class, and they are
+     * not tied to the output's width.
+     */
+    public InvarianceEvaluator withoutLabelMetrics() {
+        return labelMetrics ? new InvarianceEvaluator(this, false) : this;
+    }
+
+    /** False for an evaluator made by {@link #withoutLabelMetrics()}. */
+    public boolean labelMetrics() {
+        return labelMetrics;
     }
 
     public static Builder builder() {
@@ -198,6 +233,9 @@ public final class InvarianceEvaluator implements java.io.Serializable {
         settings.put("chunkSize", String.valueOf(chunking.examples()));
         settings.put("chunking", chunking.describe());
         settings.put("metrics", plan.metrics.stream().map(OrbitMetric::describe).collect(Collectors.joining(", ")));
+        if (!labelMetrics) {
+            settings.put("labelMetrics", "off");
+        }
         return settings;
     }
 

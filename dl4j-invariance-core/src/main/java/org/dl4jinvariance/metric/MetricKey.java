@@ -150,7 +150,7 @@ public record MetricKey(String name, Direction direction, Scope scope) implement
                 EquivarianceDeviation.KEY, EquivarianceDeviation.NORMALIZED_KEY,
                 CosineSimilarityRatio.KEY, PredictionInvariance.KEY,
                 OrbitConsistency.CONSISTENCY_KEY, OrbitConsistency.ACCURACY_KEY,
-                LieDerivative.ROTATION_KEY, LieDerivative.TRANSLATION_KEY));
+                LieDerivative.ROTATION_KEY, LieDerivative.TRANSLATION_KEY, ChannelInvariance.KEY));
 
         private static Map<String, MetricKey> byName(List<MetricKey> keys) {
             Map<String, MetricKey> map = new LinkedHashMap<>();
