@@ -113,13 +113,19 @@ public final class Evaluate implements Callable<Integer> {
     long seed = InvarianceEvaluator.DEFAULT_SEED;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder, created if missing and checked to be "
-            + "writable before the evaluation (default: results/evaluate).")
+            + "writable before the evaluation (default: results/evaluate). Each run writes a dated sub-folder "
+            + "(e.g. 2026-11-29T12-30-05/), names it in latest.txt and rewrites index.html, a page comparing the runs; "
+            + "see --overwrite.")
     Path out;
+
+    @Option(names = "--overwrite", description = "Write into --out itself, replacing its previous results, instead of "
+            + "a new dated sub-folder (refused when --out holds files that are not results of this program).")
+    boolean overwrite;
 
     /** What a run measured, for the caller and the tests. */
     public record Result(Summary summary, Map<String, InvarianceReport> reports,
                          Map<String, List<ImageFolder.SkippedFile>> skipped, double readSeconds, double evaluateSeconds,
-                         double writeSeconds) {
+                         double writeSeconds, Path runDir) {
     }
 
     @Override
@@ -129,7 +135,7 @@ public final class Evaluate implements Callable<Integer> {
         System.out.println(result.summary().table());
         System.out.println(String.format(Locale.ROOT, "Read and decoded images in %.1f s; measured in %.1f s; wrote the "
                 + "files in %.1f s.", result.readSeconds(), result.evaluateSeconds(), result.writeSeconds()));
-        System.out.println("Results written to " + outputDir().toAbsolutePath());
+        System.out.println("Results written to " + result.runDir().toAbsolutePath());
         return 0;
     }
 
@@ -263,12 +269,17 @@ public final class Evaluate implements Callable<Integer> {
         settings.put("scaling", p.scaling().toString());
         settings.put("maxExamples", maxExamples);
         settings.put("seed", seed);
-        writeModelReports(dir.resolve(file.id()), net, reports, millis, settings);
+        // A run never appends to another run's files: its own dated folder, or --overwrite clears --out.
+        Path runDir = overwrite ? RunFolders.clear(dir) : RunFolders.newRun(dir);
+        writeModelReports(runDir.resolve(file.id()), net, reports, millis, settings);
         Summary summary = summary(file, net, reports, sets, chosen, settings, skipped, notes, readSeconds,
                 evaluateSeconds);
-        summary.write(dir);
+        summary.write(runDir);
+        if (!overwrite) {
+            RunComparison.write(dir);
+        }
         double writeSeconds = (System.nanoTime() - start) / 1e9 - readSeconds - evaluateSeconds;
-        return new Result(summary, reports, skipped, readSeconds, evaluateSeconds, writeSeconds);
+        return new Result(summary, reports, skipped, readSeconds, evaluateSeconds, writeSeconds, runDir);
     }
 
     private List<DataSource.Parsed> parseData() {

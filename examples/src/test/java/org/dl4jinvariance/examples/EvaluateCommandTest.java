@@ -89,10 +89,11 @@ class EvaluateCommandTest {
 
     @Test
     void foldersGiveTheEvaluatorsFiguresOnTheSameArraysAndEveryFileIsWritten() throws IOException {
-        Path out = tmp.resolve("out");
+        Path base = tmp.resolve("out");
         CliRun r = CliRun.of("evaluate", "--model", netZip.toString(), "--data", "digits=" + digits,
-                "--data", "ood=" + ood, "--seed", SEED, "--out", out.toString());
+                "--data", "ood=" + ood, "--seed", SEED, "--out", base.toString());
         assertEquals(0, r.code(), r.context());
+        Path out = latestRun(base);
 
         MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(netZip.toFile(), false);
         // Grey PNGs are lossless: the labelled folder holds exactly the embedded digits, in scan order.
@@ -195,7 +196,7 @@ class EvaluateCommandTest {
         CliRun r = CliRun.of("evaluate", "--help");
         assertEquals(0, r.code(), r.context());
         for (String option : List.of("--model", "--data", "--group", "--action", "--layers", "--metrics", "--max-examples",
-                "--scale", "--normalize", "--input-shape", "--strict", "--batch-size", "--seed", "--out")) {
+                "--scale", "--normalize", "--input-shape", "--strict", "--batch-size", "--seed", "--out", "--overwrite")) {
             assertTrue(r.out().contains(option), option + " in:\n" + r.out());
         }
         assertTrue(r.out().contains("embedded:mnist[:OFFSET:COUNT]") && r.out().contains("idx:IMAGES_FILE"), r.out());
@@ -215,7 +216,40 @@ class EvaluateCommandTest {
         return new ListDataSetIterator<>(DataSet.merge(examples).asList(), 64);
     }
 
-    private static InvarianceReport reportIn(Path out, String dataSet) throws IOException {
+    /** The run folder latest.txt names under an --out folder. */
+    private static Path latestRun(Path base) throws IOException {
+        return base.resolve(Files.readString(base.resolve("latest.txt")).trim());
+    }
+
+    @Test
+    void aSecondRunWritesItsOwnFolderAndOverwriteReplacesThem() throws IOException {
+        Path base = tmp.resolve("reruns");
+        String[] args = {"evaluate", "--model", netZip.toString(), "--data", "held-out=embedded:mnist:9000:20",
+                "--metrics", "invariance", "--seed", SEED, "--out", base.toString()};
+        assertEquals(0, CliRun.of(args).code());
+        Path first = latestRun(base);
+        List<String> firstCsv = Files.readAllLines(first.resolve("tiny-cnn").resolve(CsvReporter.FILE_NAME));
+        CliRun second = CliRun.of(args);
+        assertEquals(0, second.code(), second.context());
+        Path secondRun = latestRun(base);
+        assertFalse(first.equals(secondRun), "a new dated folder");
+        assertEquals(firstCsv, Files.readAllLines(first.resolve("tiny-cnn").resolve(CsvReporter.FILE_NAME)),
+                "the first run's CSV is not appended to");
+        String comparison = Files.readString(base.resolve("index.html"));
+        assertTrue(comparison.contains(first.getFileName().toString())
+                && comparison.contains(secondRun.getFileName().toString()), "the comparison page lists both runs");
+        ExperimentFiles.assertLinksResolve(base);
+
+        String[] overwrite = java.util.Arrays.copyOf(args, args.length + 1);
+        overwrite[args.length] = "--overwrite";
+        CliRun replaced = CliRun.of(overwrite);
+        assertEquals(0, replaced.code(), replaced.context());
+        assertFalse(Files.exists(first) || Files.exists(secondRun), "--overwrite removes the earlier runs");
+        assertTrue(Files.size(base.resolve("summary.json")) > 0, "and writes into --out itself");
+    }
+
+    private static InvarianceReport reportIn(Path base, String dataSet) throws IOException {
+        Path out = Files.exists(base.resolve("latest.txt")) ? latestRun(base) : base;
         JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         return InvarianceReport.fromJson(summary.get("models").get(0).get("reports").get(dataSet).toString());
     }
