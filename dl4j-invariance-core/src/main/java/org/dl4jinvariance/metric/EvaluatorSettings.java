@@ -32,6 +32,7 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
     int maxBatch = InvarianceEvaluator.DEFAULT_MAX_BATCH;
     long maxBatchBytes;     // 0: the default, MemoryBudget.defaultBytes() when the evaluation runs
     long seed = InvarianceEvaluator.DEFAULT_SEED;
+    double targetPrecision;     // 0: none, every example up to maxExamples is evaluated
 
     protected EvaluatorSettings() {
     }
@@ -183,6 +184,42 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
         return self();
     }
 
+    /**
+     * Measure only as many examples as needed: the up to {@code maxExamples} examples are taken
+     * in a seeded random order, chunk by chunk, until every reported metric's 95% bootstrap CI
+     * half-width, (ciHigh − ciLow)/2, is at most {@code h} on every probed layer, or
+     * {@code maxExamples} is reached. Every metric value the report holds counts (n/a ones
+     * excluded); a NaN value is never precise enough. The report records n, whether the target
+     * was met and the largest half-width ({@link InvarianceReport#precision()}).
+     *
+     * <p>Stopping rule: after each chunk, the normal-approximation half-width
+     * 1.96·sd/√n of every key (sd from running sums; for a normalized key divided by the mean
+     * of its distinct-input references) is checked first, because it is cheap; only when all
+     * are at most h is the report made, and the target counts as met only when the seeded
+     * bootstrap half-widths of that report — what is reported — are at most h, else more
+     * examples are added. Chunks start at max(64, 2·|G|) examples and each adds half the
+     * examples seen so far (at most the memory-bounded chunk of {@link #maxBatchBytes}), so
+     * the evaluation stops at most 50% past the n it needs.
+     *
+     * <p>Memory: the seeded random order needs every candidate example at hand, so the inputs
+     * (features, labels and masks, not activations) of up to {@code maxExamples} examples are
+     * read from the iterator and held: {@code maxExamples × bytes per example}, e.g. 3 MB for
+     * 1,000 MNIST images, 600 MB for 1,000 float 224×224×3 images. The examples are the same
+     * ones a full evaluation reads (the iterator's first {@code maxExamples}), so a run with a
+     * target evaluates a seeded random subset of the full evaluation's examples. Without a target
+     * nothing changes: examples are streamed in the iterator's order, as before.
+     *
+     * @param h the largest acceptable 95% CI half-width, in each metric's own units
+     * @throws IllegalArgumentException for h ≤ 0, NaN or infinite, naming h
+     */
+    public B targetPrecision(double h) {
+        if (!(h > 0) || Double.isInfinite(h)) {
+            throw new IllegalArgumentException("targetPrecision must be a finite 95% CI half-width > 0, got " + h);
+        }
+        this.targetPrecision = h;
+        return self();
+    }
+
     /** Seed of the chunk shuffles and the bootstrap (default {@value InvarianceEvaluator#DEFAULT_SEED}). */
     public B seed(long seed) {
         this.seed = seed;
@@ -212,6 +249,7 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
         b.maxBatch = maxBatch;
         b.maxBatchBytes = maxBatchBytes;
         b.seed = seed;
+        b.targetPrecision = targetPrecision;
         b.actedInputs = actedInputs;
         return b.build();
     }
@@ -231,6 +269,9 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
         s.put("maxBatch", String.valueOf(maxBatch));
         s.put("maxBatchBytes", maxBatchBytes == 0 ? "default" : String.valueOf(maxBatchBytes));
         s.put("seed", String.valueOf(seed));
+        if (targetPrecision > 0) {
+            s.put("targetPrecision", String.valueOf(targetPrecision));
+        }
         return s;
     }
 }

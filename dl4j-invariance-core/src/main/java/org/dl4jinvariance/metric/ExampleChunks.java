@@ -12,6 +12,10 @@ import java.util.NoSuchElementException;
  * sets, formed from consecutive examples, are random examples. Every batch is checked: no empty
  * batch, labels on every batch or none, labels that fit the output ({@link LabelCheck});
  * examples whose features mask masks everything are left out and counted.
+ *
+ * <p>In {@linkplain #inRandomOrder random order} (a target precision), all up to
+ * {@code maxExamples} examples are read first and permuted once with the seed, and chunks
+ * of any size are then cut from the front ({@link #next(int)}).
  */
 final class ExampleChunks implements Iterator<Examples> {
 
@@ -28,6 +32,8 @@ final class ExampleChunks implements Iterator<Examples> {
     private int batches;
     private int fullyMasked;
     private final LabelCheck labels;
+    private boolean randomOrder;
+    private boolean permuted;
 
     ExampleChunks(ExampleSource source, Examples first, int maxExamples, int chunkSize, long seed, LabelCheck labels) {
         this.source = source;
@@ -39,6 +45,15 @@ final class ExampleChunks implements Iterator<Examples> {
         this.seed = seed;
     }
 
+    /**
+     * Reads every example up to {@code maxExamples} before the first chunk and permutes them
+     * with the seed, so that any prefix is a seeded random sample of them.
+     */
+    ExampleChunks inRandomOrder() {
+        this.randomOrder = true;
+        return this;
+    }
+
     @Override
     public boolean hasNext() {
         fill();
@@ -47,10 +62,15 @@ final class ExampleChunks implements Iterator<Examples> {
 
     @Override
     public Examples next() {
+        return next(chunkSize);
+    }
+
+    /** The next chunk of at most {@code wanted} examples (fewer when fewer are left). */
+    Examples next(int wanted) {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        int size = Math.min(chunkSize, buffered);
+        int size = Math.min(wanted, buffered);
         Examples all = Examples.concat(buffer);
         buffer.clear();
         if (buffered > size) {
@@ -68,7 +88,8 @@ final class ExampleChunks implements Iterator<Examples> {
 
     /** Reads batches until a whole chunk is buffered or the examples run out. */
     private void fill() {
-        while (buffered < chunkSize && taken < maxExamples && (pending != null || source.hasNext())) {
+        int wanted = randomOrder ? maxExamples : chunkSize;
+        while (buffered < wanted && taken < maxExamples && (pending != null || source.hasNext())) {
             Examples batch = pending != null ? pending : source.next();
             pending = null;
             batches++;
@@ -104,5 +125,14 @@ final class ExampleChunks implements Iterator<Examples> {
             buffered += n;
             taken += n;
         }
+        if (randomOrder && !permuted && buffered > 0) {
+            // One permutation of everything read; its seed differs from every per-chunk shuffle's.
+            Examples all = Examples.concat(buffer);
+            buffer.clear();
+            buffer.add(all.pick(Examples.shuffled(buffered, seed ^ RANDOM_ORDER_SALT)));
+            permuted = true;
+        }
     }
+
+    private static final long RANDOM_ORDER_SALT = 0x5EED0F0DE4L;
 }

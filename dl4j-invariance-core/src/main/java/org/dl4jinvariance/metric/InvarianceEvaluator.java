@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.stream.Collectors;
 import org.deeplearning4j.nn.api.Model;
 import org.dl4jinvariance.action.GroupAction;
@@ -64,6 +65,7 @@ public final class InvarianceEvaluator {
     private final int maxBatch;
     private final long maxBatchBytes;
     private final long seed;
+    private final double targetPrecision;
     private final List<String> actedInputs;
 
     private InvarianceEvaluator(Builder b) {
@@ -77,6 +79,7 @@ public final class InvarianceEvaluator {
         this.maxBatch = b.maxBatch;
         this.maxBatchBytes = b.maxBatchBytes;
         this.seed = b.seed;
+        this.targetPrecision = b.targetPrecision;
         this.actedInputs = b.actedInputs == null ? null : List.copyOf(b.actedInputs);
     }
 
@@ -104,6 +107,11 @@ public final class InvarianceEvaluator {
 
     public long seed() {
         return seed;
+    }
+
+    /** The target 95% CI half-width ({@link EvaluatorSettings#targetPrecision}), or empty when every example is evaluated. */
+    public OptionalDouble targetPrecision() {
+        return targetPrecision > 0 ? OptionalDouble.of(targetPrecision) : OptionalDouble.empty();
     }
 
     /**
@@ -152,21 +160,48 @@ public final class InvarianceEvaluator {
         MemoryBudget.Chunking chunking = MemoryBudget.chunking(probe, plan, first, maxBatch, maxBatchBytes);
         ExampleChunks chunks = new ExampleChunks(source, first, maxExamples, chunking.examples(), seed,
                 new LabelCheck(probe, plan.metrics.stream().anyMatch(OrbitMetric::needsLabels)));
+        PrecisionSchedule schedule = null;
+        if (targetPrecision > 0) {
+            chunks.inRandomOrder();
+            schedule = new PrecisionSchedule(group.order(), chunking.examples());
+        }
+        InvarianceReport precise = null;
         while (chunks.hasNext()) {
-            Examples chunk = chunks.next();
+            Examples chunk = schedule == null ? chunks.next() : chunks.next(schedule.next(values.examples()));
             // Per-time-step labels [B, K, T] have no single class per example: no per-class breakdown.
             int[] classes = chunk.labels() == null || chunk.labels().rank() > 2 ? null : classesOf(chunk.labels());
             values.add(plan.contexts(probe, chunk, classes), chunk.size(), classes);
+            if (schedule != null && values.normalHalfWidthsAtMost(targetPrecision) && chunks.hasNext()) {
+                // The cheap check passed: the reported (bootstrap) half-widths decide.
+                InvarianceReport candidate = report(values, plan, chunking, chunks, schedule);
+                if (candidate.precision().orElseThrow().met()) {
+                    precise = candidate;
+                    break;
+                }
+            }
         }
         if (values.examples() == 0) {
             throw new IllegalArgumentException("Every example of " + source.describe() + " is fully masked ("
                     + chunks.fullyMasked() + " examples); nothing to evaluate");
         }
+        return precise != null ? precise : report(values, plan, chunking, chunks, schedule);
+    }
+
+    /** The report of the examples so far, with the target's precision when there is one. */
+    private InvarianceReport report(ReportAccumulator values, EvaluationPlan plan, MemoryBudget.Chunking chunking,
+            ExampleChunks chunks, PrecisionSchedule schedule) {
         Map<String, String> settings = settings(plan, values.examples(), chunking);
         if (chunks.fullyMasked() > 0) {
             settings.put("excludedFullyMasked", String.valueOf(chunks.fullyMasked()));
         }
-        return values.report(settings);
+        InvarianceReport report = values.report(settings);
+        if (schedule == null) {
+            return report;
+        }
+        settings.put("order", "seeded random (seed " + seed + ")");
+        settings.put("chunkSchedule", schedule.describe());
+        Precision.of(report.values(), values.examples(), targetPrecision).into(settings);
+        return new InvarianceReport(report.values(), settings);
     }
 
     private Map<String, String> settings(EvaluationPlan plan, int examples, MemoryBudget.Chunking chunking) {

@@ -55,6 +55,30 @@ final class ReportAccumulator {
         examples += size;
     }
 
+    /**
+     * The stopping check of a target precision, cheap enough to run after every chunk: true when
+     * every key with values at every layer has a normal-approximation 95% half-width
+     * 1.96·sd/√n at most {@code h} (sd the sample standard deviation, n − 1 in the denominator;
+     * a normalized key's divided by the mean of its references). NaN values, or fewer than two,
+     * are never precise. Keys that the report would show as n/a (not applicable; a normalized
+     * key without references, or whose references average 0 while its values do not) are left
+     * out, as the report's precision leaves them out.
+     */
+    boolean normalHalfWidthsAtMost(double h) {
+        for (Map<String, Values> perKey : values.values()) {
+            for (Values v : perKey.values()) {
+                if (v.notApplicable != null) {
+                    continue;
+                }
+                double hw = v.normalHalfWidth();
+                if (!(hw <= h) && !Double.isInfinite(hw)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     private void add(String layer, MetricSamples samples) {
         Map<String, Values> perKey = values.get(layer);
         samples.values().forEach((k, v) -> perKey.computeIfAbsent(k, z -> new Values()).add(v, samples.references().get(k)));
@@ -103,6 +127,34 @@ final class ReportAccumulator {
         private double[] values = new double[0];
         private double[] references;
         private String notApplicable;
+        // Running moments (Welford) for the cheap stopping check.
+        private long count;
+        private double runningMean;
+        private double m2;
+        private boolean nan;
+        private double referenceSum;
+
+        /**
+         * 1.96·sd/√n of the values (of the values over the mean reference for a ratio key); NaN
+         * when not yet measurable; +∞ for a key the report would show as n/a.
+         */
+        double normalHalfWidth() {
+            if (nan || count < 2) {
+                return Double.NaN;
+            }
+            double hw = 1.96 * Math.sqrt(m2 / (count - 1) / count);
+            if (references == null) {
+                return hw;
+            }
+            if (references.length == 0) {
+                return Double.POSITIVE_INFINITY;
+            }
+            double mean = referenceSum / references.length;
+            if (mean == 0) {
+                return m2 == 0 && runningMean == 0 ? 0 : Double.POSITIVE_INFINITY;
+            }
+            return hw / Math.abs(mean);
+        }
 
         boolean hasNaN() {
             return Arrays.stream(values).anyMatch(Double::isNaN);
@@ -112,6 +164,19 @@ final class ReportAccumulator {
             values = append(values, v);
             if (ref != null) {
                 references = append(references == null ? new double[0] : references, ref);
+                for (double r : ref) {
+                    referenceSum += r;
+                }
+            }
+            for (double x : v) {
+                if (Double.isNaN(x)) {
+                    nan = true;
+                    continue;
+                }
+                count++;
+                double d = x - runningMean;
+                runningMean += d / count;
+                m2 += d * (x - runningMean);
             }
         }
 
