@@ -133,27 +133,35 @@ final class ReportAccumulator {
         private double m2;
         private boolean nan;
         private double referenceSum;
+        private double referenceM2;
 
         /**
-         * 1.96·sd/√n of the values (of the values over the mean reference for a ratio key); NaN
-         * when not yet measurable; +∞ for a key the report would show as n/a.
+         * 1.96·sd/√n of the values; for a ratio key v̄/r̄ (r̄ the mean of S references) the
+         * delta-method 1.96·√(var(v)/(n·r̄²) + v̄²·var(r)/(S·r̄⁴)), since the reported CI includes
+         * the baseline sets' sampling. NaN when not yet measurable (NaN values, n &lt; 2 or
+         * S &lt; 2); +∞ for a key the report would show as n/a.
          */
         double normalHalfWidth() {
             if (nan || count < 2) {
                 return Double.NaN;
             }
-            double hw = 1.96 * Math.sqrt(m2 / (count - 1) / count);
+            double varianceOfMean = m2 / (count - 1) / count;
             if (references == null) {
-                return hw;
+                return 1.96 * Math.sqrt(varianceOfMean);
             }
-            if (references.length == 0) {
+            int sets = references.length;
+            if (sets == 0) {
                 return Double.POSITIVE_INFINITY;
             }
-            double mean = referenceSum / references.length;
-            if (mean == 0) {
+            double r = referenceSum / sets;
+            if (r == 0) {
                 return m2 == 0 && runningMean == 0 ? 0 : Double.POSITIVE_INFINITY;
             }
-            return hw / Math.abs(mean);
+            if (sets < 2) {
+                return Double.NaN;
+            }
+            double referenceVarianceOfMean = referenceM2 / (sets - 1) / sets;
+            return 1.96 * Math.sqrt(varianceOfMean / (r * r) + runningMean * runningMean * referenceVarianceOfMean / (r * r * r * r));
         }
 
         boolean hasNaN() {
@@ -164,8 +172,12 @@ final class ReportAccumulator {
             values = append(values, v);
             if (ref != null) {
                 references = append(references == null ? new double[0] : references, ref);
+                int before = references.length - ref.length;
                 for (double r : ref) {
+                    double meanBefore = before == 0 ? 0 : referenceSum / before;
                     referenceSum += r;
+                    before++;
+                    referenceM2 += (r - meanBefore) * (r - referenceSum / before);
                 }
             }
             for (double x : v) {
@@ -185,6 +197,7 @@ final class ReportAccumulator {
                 return MetricValue.notApplicable(notApplicable);
             }
             double[] v = values;
+            boolean ratio = false;
             if (references != null) {
                 if (references.length == 0) {
                     return MetricValue.notApplicable("the distinct-input baseline needs chunks of at least |G| = "
@@ -207,12 +220,14 @@ final class ReportAccumulator {
                     }
                 }
                 v = Arrays.stream(values).map(x -> x == 0 ? 0 : x / mean).toArray();
+                ratio = mean != 0;
             }
             if (Arrays.stream(v).anyMatch(Double::isNaN)) {
                 log.warn("Layer '{}', metric '{}': NaN values; NaN or infinite activations first appear at layer '{}'",
                         layer, key, nanOrigin);
             }
-            return MetricValue.of(v, classes, seed);
+            // A ratio's CI includes the sampling of its baseline sets (0/0 above: exactly 0, no ratio).
+            return ratio ? MetricValue.ofRatio(values, references, classes, seed) : MetricValue.of(v, classes, seed);
         }
     }
 
