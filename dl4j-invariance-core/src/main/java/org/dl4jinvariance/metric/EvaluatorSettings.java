@@ -33,6 +33,7 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
     long maxBatchBytes;     // 0: the default, MemoryBudget.defaultBytes() when the evaluation runs
     long seed = InvarianceEvaluator.DEFAULT_SEED;
     double targetPrecision;     // 0: none, every example up to maxExamples is evaluated
+    int sampleElements;         // 0: every example's whole orbit
 
     protected EvaluatorSettings() {
     }
@@ -220,6 +221,45 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
         return self();
     }
 
+    /**
+     * For large groups (C8, C16, D8, D16, sampled rotation angles): evaluate each example at k of
+     * the |G| group elements instead of all, so a forward pass holds k rows per example, not |G|.
+     * Each example's elements are its own seeded draw: the identity e, always (equivariance
+     * compares f(g·x) with ρ(g)·f(x), so f(x) is needed), and k − 1 of the other |G| − 1 elements,
+     * uniformly without replacement. k = |G| is the whole orbit, the evaluation without sampling.
+     *
+     * <p>The estimators, per example x with sampled elements S = {e, g_1, …, g_{k−1}}:
+     * <ul>
+     * <li>equivariance, consistency, accuracy (means over G of a per-element term t_g):
+     *     (1/|G|)·(t_e + (|G| − 1)/(k − 1)·Σ_{j≥1} t_{g_j}), an <b>unbiased</b> estimate of the
+     *     full (1/|G|)·Σ_g t_g (each of the |G| − 1 others is drawn with probability (k − 1)/(|G| − 1));</li>
+     * <li>invariance, prediction KL, cosine similarity (spreads about the orbit centroid): the same
+     *     formula on the k sampled points, centroid included — a plug-in estimate, <b>biased low</b>
+     *     for k &lt; |G|, since a k-point centroid sits closer to its points (for the squared
+     *     Euclidean distance the expectation is exactly (k − 1)/k · |G|/(|G| − 1) times the full
+     *     value). Their normalized forms divide by baselines computed the same way on sets of k
+     *     distinct inputs, which shrink by the same (k − 1)/k, so the normalized values estimate
+     *     the full normalized values (exactly in expectation of numerator and denominator for the
+     *     squared Euclidean distance, approximately for cosine distance); read the normalized forms
+     *     when sampling;</li>
+     * <li>per-element accuracies accuracy[g] are not applicable (each example sees only k elements).</li>
+     * </ul>
+     * The CIs stay honest about the sampling: every example's value is computed from its own
+     * independent draw of elements, so the per-example values are i.i.d. over (example, draw)
+     * and the bootstrap over examples resamples both sources of variation.
+     *
+     * @param k elements per example, 2 ≤ k ≤ |G| (the upper bound is checked when the evaluator is built)
+     * @throws IllegalArgumentException for k &lt; 2, naming k
+     */
+    public B sampleElements(int k) {
+        if (k < 2) {
+            throw new IllegalArgumentException("sampleElements must be >= 2 (the identity and at least one other "
+                    + "element), got " + k);
+        }
+        this.sampleElements = k;
+        return self();
+    }
+
     /** Seed of the chunk shuffles and the bootstrap (default {@value InvarianceEvaluator#DEFAULT_SEED}). */
     public B seed(long seed) {
         this.seed = seed;
@@ -250,6 +290,7 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
         b.maxBatchBytes = maxBatchBytes;
         b.seed = seed;
         b.targetPrecision = targetPrecision;
+        b.sampleElements = sampleElements;
         b.actedInputs = actedInputs;
         return b.build();
     }
@@ -271,6 +312,9 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
         s.put("seed", String.valueOf(seed));
         if (targetPrecision > 0) {
             s.put("targetPrecision", String.valueOf(targetPrecision));
+        }
+        if (sampleElements > 0) {
+            s.put("sampleElements", String.valueOf(sampleElements));
         }
         return s;
     }

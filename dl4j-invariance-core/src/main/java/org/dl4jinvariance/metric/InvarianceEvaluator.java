@@ -66,6 +66,7 @@ public final class InvarianceEvaluator {
     private final long maxBatchBytes;
     private final long seed;
     private final double targetPrecision;
+    private final int sampleElements;
     private final List<String> actedInputs;
 
     private InvarianceEvaluator(Builder b) {
@@ -80,6 +81,7 @@ public final class InvarianceEvaluator {
         this.maxBatchBytes = b.maxBatchBytes;
         this.seed = b.seed;
         this.targetPrecision = b.targetPrecision;
+        this.sampleElements = b.sampleElements;
         this.actedInputs = b.actedInputs == null ? null : List.copyOf(b.actedInputs);
     }
 
@@ -155,7 +157,7 @@ public final class InvarianceEvaluator {
             throw new IllegalArgumentException("Batch 1 of " + source.describe() + " has 0 examples; every batch needs at least one");
         }
         EvaluationPlan plan = new EvaluationPlan(probe, action, first, metrics, defaultMetrics(distance), layers,
-                fieldTypes, actedInputs);
+                fieldTypes, actedInputs, sampleElements, seed);
         ReportAccumulator values = new ReportAccumulator(plan, seed);
         MemoryBudget.Chunking chunking = MemoryBudget.chunking(probe, plan, first, maxBatch, maxBatchBytes);
         ExampleChunks chunks = new ExampleChunks(source, first, maxExamples, chunking.examples(), seed,
@@ -215,6 +217,10 @@ public final class InvarianceEvaluator {
         settings.put("maxBatchBytes", chunking.describeBudget());
         settings.put("chunkSize", String.valueOf(chunking.examples()));
         settings.put("chunking", chunking.describe());
+        if (plan.sampleElements() > 0) {
+            settings.put("sampleElements", plan.sampleElements() + " of " + group.order()
+                    + " elements per example (identity + seeded draw)");
+        }
         settings.put("metrics", plan.metrics.stream().map(OrbitMetric::describe).collect(Collectors.joining(", ")));
         return settings;
     }
@@ -250,6 +256,10 @@ public final class InvarianceEvaluator {
                 throw new IllegalArgumentException("The input action " + action.describe() + " acts by " + acting.name()
                         + " of order " + acting.order() + "; at most FiniteGroup.MAX_ORDER = " + FiniteGroup.MAX_ORDER
                         + " elements are evaluated (|G| rows and a |G|×|G| Gram matrix per example and layer)");
+            }
+            if (sampleElements > acting.order()) {
+                throw new IllegalArgumentException("sampleElements(" + sampleElements + ") asks for more elements than "
+                        + acting.name() + " has (|G| = " + acting.order() + ")");
             }
             if (group != null && !group.equals(acting)) {
                 throw new IllegalArgumentException("Group " + group.name() + " (order " + group.order()
