@@ -200,8 +200,9 @@ final class ReportAccumulator {
             boolean ratio = false;
             if (references != null) {
                 if (references.length == 0) {
-                    return MetricValue.notApplicable("the distinct-input baseline needs chunks of at least |G| = "
-                            + plan.group.order() + " examples");
+                    return MetricValue.notApplicable(plan.sampleElements() > 0
+                            ? "the distinct-input baseline needs chunks of at least k = " + plan.sampleElements() + " examples"
+                            : "the distinct-input baseline needs chunks of at least |G| = " + plan.group.order() + " examples");
                 }
                 double mean = Arrays.stream(references).sum() / references.length;
                 if (mean == 0) {
