@@ -40,6 +40,9 @@ public final class BenchmarkRunner {
         // issue 13: a long run with every file reporter neither leaks nor slows down
         rows.add(ListenerSoakBenchmark.memory());
         rows.add(ListenerSoakBenchmark.time());
+        // issue 14: the evaluate command on a user's model
+        rows.add(EvaluateCommandBenchmark.measuring());
+        rows.add(EvaluateCommandBenchmark.withFiles());
         return rows;
     }
 

@@ -2,7 +2,6 @@ package org.dl4jinvariance.data;
 
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -21,28 +20,14 @@ public final class IdxDataset {
     private final int classes;
 
     IdxDataset(String name, IdxFile images, IdxFile labelFile, int classes) {
+        IdxFile.checkPair(name, images, labelFile, classes);
         int[] dims = images.dimensions();
-        if (dims.length != 3) {
-            throw new IllegalArgumentException("IDX images of " + name + " must be [n, rows, cols], got "
-                    + Arrays.toString(dims));
-        }
-        if (images.count() != labelFile.count()) {
-            throw new IllegalArgumentException("IDX data set " + name + " has " + images.count()
-                    + " images but " + labelFile.count() + " labels; expected equal counts");
-        }
         this.name = name;
         this.height = dims[1];
         this.width = dims[2];
         this.pixels = images.bytes();
         this.labels = labelFile.bytes();
         this.classes = classes;
-        for (int i = 0; i < labels.length; i++) {
-            int label = labels[i] & 0xFF;
-            if (label >= classes) {
-                throw new IllegalArgumentException("IDX data set " + name + ": label " + label + " at index " + i
-                        + " is outside 0.." + (classes - 1));
-            }
-        }
     }
 
     /** Reads a pair of IDX streams (gzip or raw). */
@@ -112,6 +97,21 @@ public final class IdxDataset {
         INDArray x = Nd4j.create(features, new long[] {count, 1, height, width}, 'c');
         INDArray y = Nd4j.create(oneHot, new long[] {count, classes}, 'c');
         return new DataSet(x, y);
+    }
+
+    /** The raw pixel bytes [n, rows, cols], row-major (shared, do not modify). */
+    byte[] pixelBytes() {
+        return pixels;
+    }
+
+    /** The raw labels [n] (shared, do not modify). */
+    byte[] labelBytes() {
+        return labels;
+    }
+
+    /** A DataVec record reader over this data set: [image [1, 1, H, W] in 0..255, label]. */
+    public IdxRecordReader recordReader() {
+        return IdxRecordReader.of(this);
     }
 
     /** An iterator over every example. */

@@ -167,6 +167,40 @@ public final class IdxFile {
         return b1 == 0x1f && b2 == 0x8b;
     }
 
+    /**
+     * Checks an image/label pair before use: images of rank 3 [n, rows, cols], as many labels as
+     * images, every label in 0..classes−1 (the one place these rules live, for
+     * {@link IdxDataset} and {@link IdxRecordReader}).
+     *
+     * @param labels null for images alone
+     * @throws IllegalArgumentException naming {@code name}, the sizes or the bad label and its index
+     */
+    static void checkPair(String name, IdxFile images, IdxFile labels, int classes) {
+        int[] dims = images.dimensions();
+        if (dims.length != 3) {
+            throw new IllegalArgumentException("IDX images of " + name + " must be [n, rows, cols], got "
+                    + Arrays.toString(dims));
+        }
+        if (labels == null) {
+            return;
+        }
+        if (classes < 1) {
+            throw new IllegalArgumentException("IDX data set " + name + " needs at least one class, got " + classes);
+        }
+        if (images.count() != labels.count()) {
+            throw new IllegalArgumentException("IDX data set " + name + " has " + images.count()
+                    + " images but " + labels.count() + " labels; expected equal counts");
+        }
+        byte[] y = labels.bytes();
+        for (int i = 0; i < y.length; i++) {
+            int label = y[i] & 0xFF;
+            if (label >= classes) {
+                throw new IllegalArgumentException("IDX data set " + name + ": label " + label + " at index " + i
+                        + " is outside 0.." + (classes - 1));
+            }
+        }
+    }
+
     /** Size of each dimension, e.g. [10000, 28, 28]. */
     public int[] dimensions() {
         return dimensions.clone();

@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
@@ -25,8 +27,23 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "dl4j-invariance-examples", mixinStandardHelpOptions = true, version = "0.1.0-SNAPSHOT",
         description = "Measures how invariant DL4J models are to rotations and flips (Kvinge et al., NeurIPS 2022).",
         subcommands = {AugmentationVsEquivariance.class, Pretrained.class, OodTransfer.class, SelfSupervised.class,
-                Search.class, OrbitDemo.class, Sequences.class})
+                Search.class, OrbitDemo.class, Sequences.class, Evaluate.class})
 public final class Main implements Callable<Integer> {
+
+    /**
+     * ND4J and DL4J log a dozen INFO lines at start (backend, BLAS, build flags) that say nothing
+     * about the experiment; {@code simplelogger.properties} shows only their warnings. slf4j-simple
+     * reads a logger's level from system properties before its file when the logger is created,
+     * and ND4J's loggers are created after the command line is parsed, so setting them here works.
+     */
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "Show ND4J's and DL4J's INFO lines (backend, BLAS, threads, workspaces), hidden by default.")
+    void verbose(boolean on) {
+        if (on) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.nd4j", "info");
+            System.setProperty("org.slf4j.simpleLogger.log.org.deeplearning4j", "info");
+        }
+    }
 
     /** How users run this class; the usage hint names it. */
     static final String JAR = "java -jar dl4j-invariance-examples.jar";

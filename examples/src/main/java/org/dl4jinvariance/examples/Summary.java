@@ -38,7 +38,10 @@ public final class Summary {
     private static final int VALUE_WIDTH = 24;
 
     private final String experiment;
-    private final ExperimentOptions options;
+    /** The headline settings: the training options of an experiment, or what evaluate measured. */
+    private final Map<String, Object> baseSettings;
+    /** The start of the table's first line, after the experiment's name. */
+    private final String headline;
     private final Layout layout;
     private final List<Entry> entries = new ArrayList<>();
     private final Map<String, Object> settings = new LinkedHashMap<>();
@@ -51,14 +54,35 @@ public final class Summary {
     }
 
     Summary(String experiment, ExperimentOptions options, Layout layout) {
+        this(experiment, trainingSettings(options), String.format(Locale.ROOT,
+                "%d epochs, %d training examples, %d per evaluation set, seed %d", options.epochs, options.trainSize,
+                options.evalSize, options.seed), layout);
+    }
+
+    /**
+     * A summary whose summary.json settings start with {@code baseSettings} and whose table
+     * starts with "experiment — headline", e.g. for a command that trains nothing.
+     */
+    Summary(String experiment, Map<String, Object> baseSettings, String headline, Layout layout) {
         this.experiment = experiment;
-        this.options = options;
+        this.baseSettings = new LinkedHashMap<>(baseSettings);
+        this.headline = headline;
         this.layout = layout;
+    }
+
+    private static Map<String, Object> trainingSettings(ExperimentOptions options) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("epochs", options.epochs);
+        s.put("trainSize", options.trainSize);
+        s.put("evalSize", options.evalSize);
+        s.put("seed", options.seed);
+        return s;
     }
 
     /**
      * One trained model's final reports.
      *
+     * @param trainSeconds training time, or NaN for a model this run did not train (left out of summary.json)
      * @param extra further values about the model (e.g. a linear probe's accuracy as a
      *              {@link MetricValue}, an augmentation probability), written to summary.json
      */
@@ -190,9 +214,7 @@ public final class Summary {
     /** The aligned table printed at the end of a run. */
     public String table() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%s — %d epochs, %d training examples, %d per evaluation set, seed %d",
-                experiment, options.epochs, options.trainSize, options.evalSize, options.seed));
-        settings.forEach((k, v) -> sb.append(", ").append(k).append(' ').append(v));
+        sb.append(headline());
         sb.append("\nmean [95% bootstrap CI]\n\n");
         int modelWidth = modelWidth();
         StringBuilder header = new StringBuilder(pad("model", modelWidth) + " " + String.format(Locale.ROOT, "%9s", "params"));
@@ -238,6 +260,13 @@ public final class Summary {
         return sb.toString();
     }
 
+    /** The table's first line: the experiment, its headline, then the extra settings. */
+    private String headline() {
+        StringBuilder sb = new StringBuilder(experiment).append(" — ").append(headline);
+        settings.forEach((k, v) -> sb.append(", ").append(k).append(' ').append(v));
+        return sb.toString();
+    }
+
     private int modelWidth() {
         int w = MODEL_WIDTH;
         for (Entry e : entries) {
@@ -277,10 +306,7 @@ public final class Summary {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("experiment", experiment);
             Map<String, Object> allSettings = new LinkedHashMap<>();
-            allSettings.put("epochs", options.epochs);
-            allSettings.put("trainSize", options.trainSize);
-            allSettings.put("evalSize", options.evalSize);
-            allSettings.put("seed", options.seed);
+            allSettings.putAll(baseSettings);
             allSettings.putAll(settings);
             doc.put("settings", allSettings);
             List<Map<String, Object>> models = new ArrayList<>();
@@ -289,7 +315,9 @@ public final class Summary {
                 m.put("id", e.id);
                 m.put("title", e.title);
                 m.put("params", e.params);
-                m.put("trainSeconds", e.trainSeconds);
+                if (!Double.isNaN(e.trainSeconds)) { // NaN: nothing was trained (evaluate)
+                    m.put("trainSeconds", e.trainSeconds);
+                }
                 if (!e.extra.isEmpty()) {
                     m.put("extra", e.extra);
                 }

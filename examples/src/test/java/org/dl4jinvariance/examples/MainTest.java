@@ -32,4 +32,22 @@ class MainTest {
         assertTrue(LoggerFactory.getLogger("org.deeplearning4j.arbiter.optimize.runner.LocalOptimizationRunner")
                 .isInfoEnabled(), "Arbiter's per-candidate lines are a search's only progress");
     }
+
+    /**
+     * {@code --verbose}, on any subcommand, brings ND4J's and DL4J's INFO lines back for loggers
+     * created afterwards (ND4J creates its loggers after the command line is parsed). Only parsed
+     * here, so no ND4J logger is created while the property is set, and the properties are restored.
+     */
+    @Test
+    void verboseOnAnySubcommandBringsBackNd4jAndDl4jInfo() {
+        try {
+            Main.commandLine().parseArgs("orbit", "--verbose");
+            assertTrue(LoggerFactory.getLogger("org.nd4j.verbose.check" + System.nanoTime()).isInfoEnabled());
+            assertTrue(LoggerFactory.getLogger("org.deeplearning4j.verbose.check" + System.nanoTime()).isInfoEnabled());
+        } finally {
+            System.clearProperty("org.slf4j.simpleLogger.log.org.nd4j");
+            System.clearProperty("org.slf4j.simpleLogger.log.org.deeplearning4j");
+        }
+        assertFalse(LoggerFactory.getLogger("org.nd4j.quiet.check" + System.nanoTime()).isInfoEnabled());
+    }
 }
