@@ -116,6 +116,11 @@ public final class InvarianceEvaluator {
         return targetPrecision > 0 ? OptionalDouble.of(targetPrecision) : OptionalDouble.empty();
     }
 
+    /** k of {@link EvaluatorSettings#sampleElements}, or empty when every example's whole orbit is evaluated. */
+    public java.util.OptionalInt sampleElements() {
+        return sampleElements > 0 ? java.util.OptionalInt.of(sampleElements) : java.util.OptionalInt.empty();
+    }
+
     /**
      * Evaluates {@code model} (a {@code MultiLayerNetwork} or {@code ComputationGraph}) on up to
      * {@code maxExamples} examples of {@code data}, which is reset first.
