@@ -13,6 +13,7 @@ import org.dl4jinvariance.field.FieldType;
 import org.dl4jinvariance.group.FiniteGroup;
 import org.dl4jinvariance.probe.ModelProbe;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
@@ -33,13 +34,17 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
  * <p>How, as a short template: an {@code EvaluationPlan} fixes the metrics, layers and fields
  * once; the iterator is reset and up to {@code maxExamples} examples are taken in chunks of at
  * most ⌊maxBatch / (|G| + 2·perturbations)⌋ examples, fewer when {@code maxBatchBytes} says so
- * ({@code MemoryBudget}, sized by one pass of one example's orbit), each shuffled with the seed so the
- * distinct-input baseline sets are random examples ({@code ExampleChunks}); each chunk's whole
+ * ({@code MemoryBudget}, sized by one pass of one example's orbit) ({@code ExampleChunks}), chunk i
+ * shuffled with the seed + 1,000,003·i so the distinct-input baseline sets are random examples
+ * ({@link ChunkedEvaluation}, the same pieces a cluster runs); each chunk's whole
  * orbit is stacked into one batch, plus T_±ε x rows for Lie derivatives ({@code OrbitInputs}),
  * and one inference forward pass of a {@link ModelProbe} reduces every probed layer to
  * per-example numbers on the spot ({@link OrbitActivations}); every metric is a pure function
  * of those, and a {@code ReportAccumulator} summarizes the per-example values with
- * {@link MetricValue#of(double[], int[], long)} (mean, seeded 95% bootstrap CI, per class).
+ * {@link MetricValue#of(double[], int[], long)} (mean, seeded 95% bootstrap CI, per class; for
+ * normalized keys {@link MetricValue#ofRatio}, whose CI also resamples the baseline sets). With a
+ * {@linkplain EvaluatorSettings#targetPrecision target precision} the examples are read in seeded
+ * random order in growing chunks until the CIs are narrow enough ({@link Precision}).
  * ComputationGraphs with several inputs are evaluated from a {@code MultiDataSetIterator}
  * ({@link #evaluate(Model, MultiDataSetIterator)}).
  *
@@ -49,7 +54,7 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
  * network's input type is {@code convolutionalFlat} (the image action is wrapped with
  * {@link ImageActions#forFlatInput}). NaN activations give NaN values and a warning.
  */
-public final class InvarianceEvaluator {
+public final class InvarianceEvaluator implements java.io.Serializable {
 
     public static final int DEFAULT_MAX_EXAMPLES = 1000;
     public static final int DEFAULT_MAX_BATCH = 4096;
@@ -68,8 +73,10 @@ public final class InvarianceEvaluator {
     private final double targetPrecision;
     private final int sampleElements;
     private final List<String> actedInputs;
+    private final boolean labelMetrics;
 
     private InvarianceEvaluator(Builder b) {
+        this.labelMetrics = true;
         this.action = b.action;
         this.group = b.action.group();
         this.layers = b.layers == null ? null : List.copyOf(b.layers);
@@ -83,6 +90,41 @@ public final class InvarianceEvaluator {
         this.targetPrecision = b.targetPrecision;
         this.sampleElements = b.sampleElements;
         this.actedInputs = b.actedInputs == null ? null : List.copyOf(b.actedInputs);
+    }
+
+    /** A copy of {@code other} with label metrics on or off. */
+    private InvarianceEvaluator(InvarianceEvaluator other, boolean labelMetrics) {
+        this.action = other.action;
+        this.group = other.group;
+        this.layers = other.layers;
+        this.metrics = other.metrics;
+        this.distance = other.distance;
+        this.fieldTypes = other.fieldTypes;
+        this.maxExamples = other.maxExamples;
+        this.maxBatch = other.maxBatch;
+        this.maxBatchBytes = other.maxBatchBytes;
+        this.seed = other.seed;
+        this.targetPrecision = other.targetPrecision;
+        this.sampleElements = other.sampleElements;
+        this.actedInputs = other.actedInputs;
+        this.labelMetrics = labelMetrics;
+    }
+
+    /**
+     * The same evaluator without the keys that compare predictions with the data's labels
+     * ({@link MetricKey#needsLabels()}: accuracy and accuracy per group element). For
+     * out-of-distribution data, whose labels belong to another task (Fashion-MNIST's classes for
+     * a digit classifier): an accuracy against them has no meaning. Consistency, which compares
+     * predictions with each other, stays; the labels still group examples per class, and they are
+     * not tied to the output's width.
+     */
+    public InvarianceEvaluator withoutLabelMetrics() {
+        return labelMetrics ? new InvarianceEvaluator(this, false) : this;
+    }
+
+    /** False for an evaluator made by {@link #withoutLabelMetrics()}. */
+    public boolean labelMetrics() {
+        return labelMetrics;
     }
 
     public static Builder builder() {
@@ -155,63 +197,115 @@ public final class InvarianceEvaluator {
         return run(probe, ExampleSource.of(data));
     }
 
+    /**
+     * The evaluation cut at its chunks, for running them elsewhere (a cluster's workers): the
+     * plan for {@code model} given the data's first batch. See {@link ChunkedEvaluation}.
+     *
+     * @throws IllegalArgumentException as {@link #evaluate(Model, DataSetIterator)} for a null or
+     *                                  empty first batch or a plan the model does not allow
+     *                                  or with a target precision or sampled elements (see
+     *                                  {@link #requireWholeEvaluation})
+     */
+    public ChunkedEvaluation chunked(Model model, DataSet first) {
+        requireWholeEvaluation("chunked(...)");
+        if (first == null) {
+            throw new IllegalArgumentException("chunked(...) needs the data's first batch, got null");
+        }
+        Examples batch = Examples.of(first);
+        if (batch.size() == 0) {
+            throw new IllegalArgumentException("Batch 1 of the data has 0 examples; every batch needs at least one");
+        }
+        return new ChunkedEvaluation(this, ModelProbe.of(model), batch);
+    }
+
+    /**
+     * Refuses a target precision or sampled elements for {@code where}: a chunked evaluation
+     * spread over machines has fixed chunks in the data's order, while a target precision reads
+     * the examples in seeded random order in growing chunks and stops on a condition checked
+     * after each, and sampled elements are drawn chunk after chunk from one seeded stream; both
+     * need the single-machine {@link #evaluate}.
+     *
+     * @throws IllegalArgumentException naming the setting, when either is set
+     */
+    public void requireWholeEvaluation(String where) {
+        if (targetPrecision > 0) {
+            throw new IllegalArgumentException(where + " does not support targetPrecision(" + targetPrecision
+                    + "): it evaluates fixed chunks in the data's order; use InvarianceEvaluator.evaluate(...) on one "
+                    + "machine, or drop targetPrecision and set maxExamples");
+        }
+        if (sampleElements > 0) {
+            throw new IllegalArgumentException(where + " does not support sampleElements(" + sampleElements
+                    + "): the elements are drawn chunk after chunk from one seeded stream; use "
+                    + "InvarianceEvaluator.evaluate(...) on one machine, or drop sampleElements");
+        }
+    }
+
     /** The template: plan → per-chunk orbit contexts → metrics → summary. */
     private InvarianceReport run(ModelProbe probe, ExampleSource source) {
         Examples first = source.next();
         if (first.size() == 0) {
             throw new IllegalArgumentException("Batch 1 of " + source.describe() + " has 0 examples; every batch needs at least one");
         }
-        EvaluationPlan plan = new EvaluationPlan(probe, action, first, metrics, defaultMetrics(distance), layers,
-                fieldTypes, actedInputs, sampleElements, seed);
-        ReportAccumulator values = new ReportAccumulator(plan, seed);
-        MemoryBudget.Chunking chunking = MemoryBudget.chunking(probe, plan, first, maxBatch, maxBatchBytes);
-        ExampleChunks chunks = new ExampleChunks(source, first, maxExamples, chunking.examples(), seed,
-                new LabelCheck(probe, plan.metrics.stream().anyMatch(OrbitMetric::needsLabels)));
-        PrecisionSchedule schedule = null;
+        ChunkedEvaluation evaluation = new ChunkedEvaluation(this, probe, first);
+        ExampleChunks chunks = new ExampleChunks(source, first, maxExamples, evaluation.chunkSize(), evaluation.admission());
+        ReportAccumulator values = evaluation.accumulator();
         if (targetPrecision > 0) {
-            chunks.inRandomOrder();
-            schedule = new PrecisionSchedule(group.order(), chunking.examples());
+            return runToPrecision(evaluation, chunks, values, source.describe());
         }
-        InvarianceReport precise = null;
-        while (chunks.hasNext()) {
-            Examples chunk = schedule == null ? chunks.next() : chunks.next(schedule.next(values.examples()));
-            // Per-time-step labels [B, K, T] have no single class per example: no per-class breakdown.
-            int[] classes = chunk.labels() == null || chunk.labels().rank() > 2 ? null : classesOf(chunk.labels());
-            values.add(plan.contexts(probe, chunk, classes), chunk.size(), classes);
-            if (schedule != null && values.normalHalfWidthsAtMost(targetPrecision) && chunks.hasNext()) {
+        for (int index = 0; chunks.hasNext(); index++) {
+            values.add(evaluation.samples(chunks.next(), index));
+        }
+        return evaluation.report(values, chunks.fullyMasked(), source.describe());
+    }
+
+    /**
+     * The target-precision loop, through the same chunked pieces with its own chunk sizes: the
+     * examples in seeded random order, chunks growing by {@link PrecisionSchedule}, and a stop
+     * as soon as the cheap normal-approximation check passes and the reported (bootstrap)
+     * half-widths confirm it ({@link Precision}).
+     */
+    private InvarianceReport runToPrecision(ChunkedEvaluation evaluation, ExampleChunks chunks, ReportAccumulator values,
+            String source) {
+        chunks.inRandomOrder(seed);
+        PrecisionSchedule schedule = new PrecisionSchedule(group.order(), evaluation.chunkSize());
+        for (int index = 0; chunks.hasNext(); index++) {
+            values.add(evaluation.samples(chunks.next(schedule.next(values.examples())), index));
+            if (values.normalHalfWidthsAtMost(targetPrecision) && chunks.hasNext()) {
                 // The cheap check passed: the reported (bootstrap) half-widths decide.
-                InvarianceReport candidate = report(values, plan, chunking, chunks, schedule);
+                InvarianceReport candidate = precisionReport(evaluation, values, chunks, schedule, source);
                 if (candidate.precision().orElseThrow().met()) {
-                    precise = candidate;
-                    break;
+                    return candidate;
                 }
             }
         }
-        if (values.examples() == 0) {
-            throw new IllegalArgumentException("Every example of " + source.describe() + " is fully masked ("
-                    + chunks.fullyMasked() + " examples); nothing to evaluate");
-        }
-        return precise != null ? precise : report(values, plan, chunking, chunks, schedule);
+        return precisionReport(evaluation, values, chunks, schedule, source);
     }
 
-    /** The report of the examples so far, with the target's precision when there is one. */
-    private InvarianceReport report(ReportAccumulator values, EvaluationPlan plan, MemoryBudget.Chunking chunking,
-            ExampleChunks chunks, PrecisionSchedule schedule) {
-        Map<String, String> settings = settings(plan, values.examples(), chunking);
-        if (chunks.fullyMasked() > 0) {
-            settings.put("excludedFullyMasked", String.valueOf(chunks.fullyMasked()));
-        }
-        InvarianceReport report = values.report(settings);
-        if (schedule == null) {
-            return report;
-        }
+    /** The report of the examples so far, with the target's precision. */
+    private InvarianceReport precisionReport(ChunkedEvaluation evaluation, ReportAccumulator values, ExampleChunks chunks,
+            PrecisionSchedule schedule, String source) {
+        InvarianceReport report = evaluation.report(values, chunks.fullyMasked(), source);
+        Map<String, String> settings = new LinkedHashMap<>(report.settings());
         settings.put("order", "seeded random (seed " + seed + ")");
         settings.put("chunkSchedule", schedule.describe());
         Precision.of(report.values(), values.examples(), targetPrecision).into(settings);
         return new InvarianceReport(report.values(), settings);
     }
 
-    private Map<String, String> settings(EvaluationPlan plan, int examples, MemoryBudget.Chunking chunking) {
+    EvaluationPlan plan(ModelProbe probe, Examples first) {
+        return new EvaluationPlan(probe, action, first, metrics, defaultMetrics(distance), layers, fieldTypes, actedInputs,
+                sampleElements, seed);
+    }
+
+    int maxBatch() {
+        return maxBatch;
+    }
+
+    long maxBatchBytes() {
+        return maxBatchBytes;
+    }
+
+    Map<String, String> settings(EvaluationPlan plan, int examples, MemoryBudget.Chunking chunking) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("group", group.name());
         settings.put("action", plan.inputs.firstAction().describe());
@@ -227,11 +321,14 @@ public final class InvarianceEvaluator {
                     + " elements per example (identity + seeded draw)");
         }
         settings.put("metrics", plan.metrics.stream().map(OrbitMetric::describe).collect(Collectors.joining(", ")));
+        if (!labelMetrics) {
+            settings.put("labelMetrics", "off");
+        }
         return settings;
     }
 
     /** Class index per row: argmax of one-hot labels, or the value itself for a single column. */
-    private static int[] classesOf(INDArray labels) {
+    static int[] classesOf(INDArray labels) {
         int n = (int) labels.size(0);
         int k = (int) (labels.length() / n);
         double[] y = labels.dup('c').reshape(labels.length()).toDoubleVector();

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * Per-example values of every (layer, key) over all chunks, and their summary: ratio keys
  * (normalized forms) divide each value by the mean of its distinct-input references over the
  * whole evaluation; every key becomes {@link MetricValue#of} (mean, seeded 95% bootstrap CI,
- * per class).
+ * per class), a ratio key {@link MetricValue#ofRatio} (its CI also resamples the references).
  */
 final class ReportAccumulator {
 
@@ -26,7 +26,11 @@ final class ReportAccumulator {
     private int examples;
     private String nanOrigin;
 
-    ReportAccumulator(EvaluationPlan plan, long seed) {
+    private final boolean labelMetrics;
+
+    /** @param labelMetrics false: keys that compare predictions with labels are left out of the report */
+    ReportAccumulator(EvaluationPlan plan, long seed, boolean labelMetrics) {
+        this.labelMetrics = labelMetrics;
         this.plan = plan;
         this.seed = seed;
         plan.layers.forEach(l -> values.put(l, new LinkedHashMap<>()));
@@ -37,22 +41,15 @@ final class ReportAccumulator {
         return examples;
     }
 
-    /** Every metric's values for one chunk of {@code size} examples (classes null when unlabelled). */
-    void add(Map<String, OrbitActivations> contexts, int size, int[] chunkClasses) {
-        for (Map.Entry<String, OrbitActivations> e : contexts.entrySet()) {
-            ProbedLayer layer = plan.info.get(e.getKey());
-            for (OrbitMetric m : plan.metrics) {
-                if (EvaluationPlan.applies(m, layer)) {
-                    add(e.getKey(), m.compute(e.getValue()));
-                }
-            }
-        }
-        if (chunkClasses != null) {
-            for (int c : chunkClasses) {
+    /** Every metric's values for one chunk, appended after the chunks added before. */
+    void add(ChunkSamples chunk) {
+        chunk.layers().forEach((layer, samples) -> samples.forEach(s -> add(layer, s)));
+        if (chunk.classes() != null) {
+            for (int c : chunk.classes()) {
                 classes.add(c);
             }
         }
-        examples += size;
+        examples += chunk.size();
     }
 
     /**
@@ -83,6 +80,7 @@ final class ReportAccumulator {
         Map<String, Values> perKey = values.get(layer);
         samples.values().forEach((k, v) -> perKey.computeIfAbsent(k, z -> new Values()).add(v, samples.references().get(k)));
         samples.notApplicableKeys().forEach((k, reason) -> perKey.computeIfAbsent(k, z -> new Values()).notApplicable = reason);
+        samples.perChannel().forEach((k, channels) -> perKey.computeIfAbsent(k, z -> new Values()).addChannels(channels));
     }
 
     /**
@@ -109,7 +107,11 @@ final class ReportAccumulator {
                     continue;
                 }
                 String reason = m.notApplicableReason(layer);
-                for (String k : m.keys(layer)) {
+                for (MetricKey typed : m.metricKeys(layer)) {
+                    if (!typed.reportedAt(layer) || (!labelMetrics && typed.needsLabels())) {
+                        continue;
+                    }
+                    String k = typed.name();
                     Values v = values.get(key).get(k);
                     row.put(k, null);
                     tasks.add(() -> row.put(k, reason != null ? MetricValue.notApplicable(reason)
@@ -162,6 +164,26 @@ final class ReportAccumulator {
             }
             double referenceVarianceOfMean = referenceM2 / (sets - 1) / sets;
             return 1.96 * Math.sqrt(varianceOfMean / (r * r) + runningMean * runningMean * referenceVarianceOfMean / (r * r * r * r));
+        }
+
+        /** Per channel: the sum of its values and their count, over every chunk. */
+        private double[] channelSums;
+        private int channelCount;
+
+        void addChannels(double[][] channels) {
+            if (channelSums == null) {
+                channelSums = new double[channels.length];
+            }
+            if (channels.length != channelSums.length) {
+                throw new IllegalStateException("A layer's channel count changed between chunks: " + channelSums.length
+                        + " then " + channels.length);
+            }
+            for (int c = 0; c < channels.length; c++) {
+                for (double v : channels[c]) {
+                    channelSums[c] += v;
+                }
+            }
+            channelCount += channels.length == 0 ? 0 : channels[0].length;
         }
 
         boolean hasNaN() {
@@ -228,7 +250,12 @@ final class ReportAccumulator {
                         layer, key, nanOrigin);
             }
             // A ratio's CI includes the sampling of its baseline sets (0/0 above: exactly 0, no ratio).
-            return ratio ? MetricValue.ofRatio(values, references, classes, seed) : MetricValue.of(v, classes, seed);
+            MetricValue summary = ratio ? MetricValue.ofRatio(values, references, classes, seed) : MetricValue.of(v, classes, seed);
+            if (channelSums != null && channelCount > 0) {
+                double[] means = Arrays.stream(channelSums).map(x -> x / channelCount).toArray();
+                summary = summary.withPerChannel(means);
+            }
+            return summary;
         }
     }
 
