@@ -35,6 +35,9 @@ final class EvaluationPlan {
     final OrbitInputs inputs;
     final boolean labelled;
     private final Map<String, OrbitReducer> reducers = new LinkedHashMap<>();
+    /** Draws each chunk's sampled elements in turn, or null for whole orbits. */
+    private final java.util.Random elementDraws;
+    private final int sampleElements;
 
     /**
      * @param explicitMetrics the user's metrics, or null for the defaults
@@ -44,13 +47,35 @@ final class EvaluationPlan {
      */
     EvaluationPlan(ModelProbe probe, GroupAction action, Examples first, List<OrbitMetric> explicitMetrics,
             List<OrbitMetric> defaults, List<String> requested, Map<String, FieldType> fieldTypes, List<String> actedInputs) {
+        this(probe, action, first, explicitMetrics, defaults, requested, fieldTypes, actedInputs, 0, 0);
+    }
+
+    /**
+     * @param sampleElements k elements per example, or 0 (or |G|) for whole orbits
+     * @param seed           the seed of the element draws
+     */
+    EvaluationPlan(ModelProbe probe, GroupAction action, Examples first, List<OrbitMetric> explicitMetrics,
+            List<OrbitMetric> defaults, List<String> requested, Map<String, FieldType> fieldTypes, List<String> actedInputs,
+            int sampleElements, long seed) {
         this.group = action.group();
+        boolean sampling = sampleElements > 0 && sampleElements < group.order();
+        this.sampleElements = sampling ? sampleElements : 0;
+        this.elementDraws = sampling ? new java.util.Random(seed ^ ELEMENT_DRAWS_SALT) : null;
         this.labelled = first.labels() != null;
         this.metrics = chooseMetrics(explicitMetrics, defaults);
 
         LinkedHashSet<Perturbation> perts = new LinkedHashSet<>();
         metrics.forEach(m -> perts.addAll(m.perturbations()));
         this.inputs = OrbitInputs.plan(probe, action, actedInputs, first, List.copyOf(perts));
+        if (sampling) {
+            inputs.sampling(sampleElements);
+            for (OrbitMetric m : metrics) {
+                if (!m.supportsSampledElements()) {
+                    throw new IllegalArgumentException("Metric " + m.describe() + " reads whole orbits (its "
+                            + "supportsSampledElements() is false); sampleElements(" + sampleElements + ") cannot be used with it");
+                }
+            }
+        }
 
         LinkedHashSet<String> wanted = new LinkedHashSet<>();
         for (String l : requested == null ? probe.layerNames() : requested) {
@@ -101,6 +126,13 @@ final class EvaluationPlan {
         return List.copyOf(chosen);
     }
 
+    private static final long ELEMENT_DRAWS_SALT = 0xE1E3E27L;
+
+    /** k when each example is evaluated at k sampled elements, else 0. */
+    int sampleElements() {
+        return sampleElements;
+    }
+
     /** True when {@code m} is reported at {@code layer} and applies there. */
     static boolean applies(OrbitMetric m, ProbedLayer layer) {
         return m.reportsAt(layer) && m.notApplicableReason(layer) == null;
@@ -113,11 +145,13 @@ final class EvaluationPlan {
      */
     Map<String, OrbitActivations> contexts(ModelProbe probe, Examples chunk, int[] classes) {
         int b = chunk.size();
+        ElementSample sample = elementDraws == null ? null
+                : ElementSample.draw(elementDraws, group.order(), group.identity(), sampleElements, b);
         Map<String, OrbitActivations> contexts = new LinkedHashMap<>();
-        probe.forward(inputs.inputs(chunk), inputs.masks(chunk), layers, new ActivationVisitor() {
+        probe.forward(inputs.inputs(chunk, sample), inputs.masks(chunk, sample), layers, new ActivationVisitor() {
             @Override
             public void visit(String layer, INDArray act) {
-                OrbitReducer.Reduction r = reducers.get(layer).reduce(act, b, classes);
+                OrbitReducer.Reduction r = reducers.get(layer).reduce(act, b, classes, sample);
                 contexts.put(layer, r.context());
                 if (r.pending() != null) {
                     r.pending().run();
@@ -126,7 +160,7 @@ final class EvaluationPlan {
 
             @Override
             public Future<?> visitConcurrently(String layer, INDArray act) {
-                OrbitReducer.Reduction r = reducers.get(layer).reduce(act, b, classes);
+                OrbitReducer.Reduction r = reducers.get(layer).reduce(act, b, classes, sample);
                 contexts.put(layer, r.context());
                 return r.pending() == null ? null : ForkJoinPool.commonPool().submit(r.pending());
             }

@@ -148,6 +148,18 @@ public final class ActivationBuffer {
      */
     public SetProducts sets(int count, int first, int setStep, int memberStride, int order, int ref,
                      boolean[] permute, int[][] outerMaps, int[][] innerMaps) {
+        return sets(count, first, setStep, memberStride, order, ref, permute, outerMaps, innerMaps, null);
+    }
+
+    /**
+     * {@link #sets(int, int, int, int, int, int, boolean[], int[][], int[][])} for sets whose
+     * member j is not element j: member j of set k acts as group element
+     * {@code elements[k·order + j]} (its {@code permute}, {@code outerMaps} and {@code innerMaps}
+     * entries, which stay indexed by element); cross[k][j] = ⟨row j, ρ(elements[k·order + j])·row ref⟩.
+     * {@code elements} null: member j is element j.
+     */
+    public SetProducts sets(int count, int first, int setStep, int memberStride, int order, int ref,
+                     boolean[] permute, int[][] outerMaps, int[][] innerMaps, int[] elements) {
         double[] gram = new double[count * order * order];
         double[] cross = permute == null ? null : new double[count * order];
         IntStream.range(0, (count + ITEMS_PER_TASK - 1) / ITEMS_PER_TASK).parallel().forEach(task -> {
@@ -164,15 +176,16 @@ public final class ActivationBuffer {
                     }
                     rowsOf.addGram(order, gram, k * order * order, tile);
                     if (cross != null) {
-                        for (int g = 0; g < order; g++) {
-                            if (g == ref || !permute[g]) {
+                        for (int j = 0; j < order; j++) {
+                            int g = elements == null ? j : elements[k * order + j];
+                            if (j == ref || !permute[g]) {
                                 continue;
                             }
                             if (outerMaps[g] != null && outerMaps[g][o] != o) {
                                 moved.load(floats, doubles, index(outerMaps[g][o], base + ref * memberStride), 0);
-                                cross[k * order + g] += rowsOf.dot(g, moved, 0, innerMaps[g]);
+                                cross[k * order + j] += rowsOf.dot(j, moved, 0, innerMaps[g]);
                             } else {
-                                cross[k * order + g] += rowsOf.dot(g, rowsOf, ref, innerMaps[g]);
+                                cross[k * order + j] += rowsOf.dot(j, rowsOf, ref, innerMaps[g]);
                             }
                         }
                     }
