@@ -118,6 +118,16 @@ public final class Evaluate implements Callable<Integer> {
             + "see --overwrite.")
     Path out;
 
+    @Option(names = "--target-precision", paramLabel = "H", description = "Stop adding examples (in a seeded random "
+            + "order, at most --max-examples) once every metric's 95% CI half-width is at most H; the summary records "
+            + "n and whether H was reached. Default: measure --max-examples examples.")
+    Double targetPrecision;
+
+    @Option(names = "--sample-elements", paramLabel = "K", description = "Evaluate each example at K of the group's "
+            + "elements (the identity and K-1 drawn at random) instead of all; for large groups such as C16. "
+            + "Default: every element.")
+    Integer sampleElements;
+
     @Option(names = "--overwrite", description = "Write into --out itself, replacing its previous results, instead of "
             + "a new dated sub-folder (refused when --out holds files that are not results of this program).")
     boolean overwrite;
@@ -185,6 +195,14 @@ public final class Evaluate implements Callable<Integer> {
         // 1. Options that need nothing read.
         CliChecks.atLeast("--max-examples", maxExamples, 1, "examples measured per data set");
         CliChecks.atLeast("--batch-size", batchSize, 1, "images read per batch");
+        if (targetPrecision != null && !(targetPrecision > 0 && !targetPrecision.isInfinite())) {
+            throw new UsageException("--target-precision " + targetPrecision + ": expected a 95% CI half-width above 0, "
+                    + "e.g. 0.01");
+        }
+        if (sampleElements != null) {
+            CliChecks.atLeast("--sample-elements", sampleElements, 2, "group elements per example, the identity and "
+                    + "at least one other");
+        }
         List<MetricChoice> chosen = MetricChoice.parse(metrics);
         PixelScaling scaling = PixelScaling.of(scale, normalize);
         ImageShape givenShape = inputShape == null ? null : ImageShape.parse(ModelInput.OPTION, inputShape);
@@ -200,6 +218,10 @@ public final class Evaluate implements Callable<Integer> {
         }
         ImageShape shape = ModelInput.resolve(probe, "--model " + model, givenShape, ownShapes);
         GroupAction groupAction = groupAction(shape);
+        if (sampleElements != null && sampleElements > groupAction.group().order()) {
+            throw new UsageException("--sample-elements " + sampleElements + ": expected at most "
+                    + groupAction.group().order() + ", the order of " + groupAction.group().name());
+        }
         List<String> probed = probedLayers(probe);
         // 3. The data at that shape.
         DataSource.Reading reading = new DataSource.Reading(batchSize, scaling, strict);
@@ -378,8 +400,15 @@ public final class Evaluate implements Callable<Integer> {
     }
 
     private InvarianceEvaluator evaluator(GroupAction a, List<String> probed, List<OrbitMetric> chosen) {
-        return InvarianceEvaluator.builder().inputAction(a).layers(probed).metrics(chosen).maxExamples(maxExamples)
-                .seed(seed).build();
+        InvarianceEvaluator.Builder b = InvarianceEvaluator.builder().inputAction(a).layers(probed).metrics(chosen)
+                .maxExamples(maxExamples).seed(seed);
+        if (targetPrecision != null) {
+            b.targetPrecision(targetPrecision);
+        }
+        if (sampleElements != null) {
+            b.sampleElements(sampleElements);
+        }
+        return b.build();
     }
 
     private ProgressBar progressBar(EvalData d) {

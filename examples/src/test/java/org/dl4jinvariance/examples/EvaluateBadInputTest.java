@@ -61,6 +61,18 @@ class EvaluateBadInputTest {
     // ---- --model ------------------------------------------------------------------------------
 
     @Test
+    void targetPrecisionOfZeroIsRefused() {
+        assertUsageError(evaluate("--model", cnn.toString(), "--data", "d=embedded:mnist:0:20", "--target-precision", "0"),
+                "--target-precision 0.0: expected a 95% CI half-width above 0");
+    }
+
+    @Test
+    void moreSampledElementsThanTheGroupHasAreRefused() {
+        assertUsageError(evaluate("--model", cnn.toString(), "--data", "d=embedded:mnist:0:20", "--sample-elements", "5"),
+                "--sample-elements 5: expected at most 4, the order of C4");
+    }
+
+    @Test
     void missingModelFileIsNamed() {
         Path missing = tmp.resolve("missing.zip");
         assertUsageError(evaluate("--model", missing.toString(), "--data", "d=embedded:mnist"),

@@ -192,11 +192,28 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void targetPrecisionIsPassedToTheEvaluatorAndRecorded() throws IOException {
+        Path out = tmp.resolve("precision");
+        CliRun r = CliRun.of("evaluate", "--model", netZip.toString(), "--data", "held-out=embedded:mnist:9000:200",
+                "--metrics", "invariance", "--target-precision", "0.5", "--seed", SEED, "--out", out.toString(),
+                "--overwrite");
+        assertEquals(0, r.code(), r.context());
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(netZip.toFile(), false);
+        InvarianceReport expected = InvarianceEvaluator.builder().inputAction(ImageActions.rotation(Groups.c4()))
+                .metrics(MetricChoice.INVARIANCE.metric()).targetPrecision(0.5).seed(Long.parseLong(SEED)).build()
+                .evaluate(net, Datasets.mnist().iterator(64, 9000, 200));
+        InvarianceReport actual = reportIn(out, "held-out");
+        assertSameFigures(expected, actual);
+        assertTrue(actual.precision().orElseThrow().met(), "a loose target is met: " + actual.settings());
+    }
+
+    @Test
     void helpDocumentsEveryOption() {
         CliRun r = CliRun.of("evaluate", "--help");
         assertEquals(0, r.code(), r.context());
         for (String option : List.of("--model", "--data", "--group", "--action", "--layers", "--metrics", "--max-examples",
-                "--scale", "--normalize", "--input-shape", "--strict", "--batch-size", "--seed", "--out", "--overwrite")) {
+                "--scale", "--normalize", "--input-shape", "--strict", "--batch-size", "--seed", "--out", "--overwrite",
+                "--target-precision", "--sample-elements")) {
             assertTrue(r.out().contains(option), option + " in:\n" + r.out());
         }
         assertTrue(r.out().contains("embedded:mnist[:OFFSET:COUNT]") && r.out().contains("idx:IMAGES_FILE"), r.out());
