@@ -34,16 +34,27 @@ final class EvaluationPlan {
     final Map<String, ProbedLayer> info = new LinkedHashMap<>();
     final OrbitInputs inputs;
     final boolean labelled;
+    /** Where Gram matrices and equivariance products are computed (resolved: JAVA or ND4J). */
+    final ReductionPath reduction;
     private final Map<String, OrbitReducer> reducers = new LinkedHashMap<>();
+
+    /** A plan reducing on {@link ReductionPath#AUTO}'s path. */
+    EvaluationPlan(ModelProbe probe, GroupAction action, Examples first, List<OrbitMetric> explicitMetrics,
+            List<OrbitMetric> defaults, List<String> requested, Map<String, FieldType> fieldTypes, List<String> actedInputs) {
+        this(probe, action, first, explicitMetrics, defaults, requested, fieldTypes, actedInputs, ReductionPath.AUTO.resolve());
+    }
 
     /**
      * @param explicitMetrics the user's metrics, or null for the defaults
      * @param defaults        the default metrics
      * @param requested       the user's layers, or null for every layer
      * @param actedInputs     the inputs the user named, or null for every input the action acts on
+     * @param reduction       JAVA or ND4J
      */
     EvaluationPlan(ModelProbe probe, GroupAction action, Examples first, List<OrbitMetric> explicitMetrics,
-            List<OrbitMetric> defaults, List<String> requested, Map<String, FieldType> fieldTypes, List<String> actedInputs) {
+            List<OrbitMetric> defaults, List<String> requested, Map<String, FieldType> fieldTypes, List<String> actedInputs,
+            ReductionPath reduction) {
+        this.reduction = reduction;
         this.group = action.group();
         this.labelled = first.labels() != null;
         this.metrics = chooseMetrics(explicitMetrics, defaults);
@@ -79,7 +90,7 @@ final class EvaluationPlan {
                 }
             }
             reducers.put(key, new OrbitReducer(layer, stats, List.copyOf(perts), fields.isNhwc(key),
-                    userFields.contains(key)));
+                    userFields.contains(key), reduction.reduction()));
         }
     }
 

@@ -65,6 +65,7 @@ public final class InvarianceEvaluator {
     private final long maxBatchBytes;
     private final long seed;
     private final List<String> actedInputs;
+    private final ReductionPath reduction;
 
     private InvarianceEvaluator(Builder b) {
         this.action = b.action;
@@ -78,6 +79,7 @@ public final class InvarianceEvaluator {
         this.maxBatchBytes = b.maxBatchBytes;
         this.seed = b.seed;
         this.actedInputs = b.actedInputs == null ? null : List.copyOf(b.actedInputs);
+        this.reduction = b.reduction;
     }
 
     public static Builder builder() {
@@ -147,7 +149,7 @@ public final class InvarianceEvaluator {
             throw new IllegalArgumentException("Batch 1 of " + source.describe() + " has 0 examples; every batch needs at least one");
         }
         EvaluationPlan plan = new EvaluationPlan(probe, action, first, metrics, defaultMetrics(distance), layers,
-                fieldTypes, actedInputs);
+                fieldTypes, actedInputs, reduction.resolve());
         ReportAccumulator values = new ReportAccumulator(plan, seed);
         MemoryBudget.Chunking chunking = MemoryBudget.chunking(probe, plan, first, maxBatch, maxBatchBytes);
         ExampleChunks chunks = new ExampleChunks(source, first, maxExamples, chunking.examples(), seed,
@@ -180,6 +182,7 @@ public final class InvarianceEvaluator {
         settings.put("maxBatchBytes", chunking.describeBudget());
         settings.put("chunkSize", String.valueOf(chunking.examples()));
         settings.put("chunking", chunking.describe());
+        settings.put("reduction", plan.reduction.name());
         settings.put("metrics", plan.metrics.stream().map(OrbitMetric::describe).collect(Collectors.joining(", ")));
         return settings;
     }

@@ -1,0 +1,49 @@
+package org.dl4jinvariance.metric.kernel;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * {@link OrbitReduction} in Java on the activations' host memory ({@link ActivationBuffer}): one
+ * pass over memory per kind of set, ρ(g) as index maps, nothing copied unless the layout
+ * cannot be viewed. The pass itself is left to {@link Pass#finish()}, so it can run beside the
+ * next layer's forward pass. CPU backend only: on CUDA the host view would copy every activation
+ * off the device.
+ */
+public final class JavaReduction implements OrbitReduction {
+
+    @Override
+    public Pass start(INDArray act, int examples, int order, int identity, FieldTransform rho, boolean[] permute) {
+        ActivationBuffer buffer = ActivationBuffer.of(act);
+        int[][] outerMaps = new int[order][];
+        int[][] innerMaps = new int[order][];
+        if (rho != null) {
+            for (int g = 0; g < order; g++) {
+                if (permute[g]) {
+                    outerMaps[g] = rho.outerMap(g, buffer.outer());
+                    innerMaps[g] = rho.innerMap(g, buffer.outer());
+                }
+            }
+        }
+        boolean[] wanted = rho == null ? null : permute;
+        int sets = examples / order;
+        return new Pass() {
+            @Override
+            public Products finish() {
+                return new Products(
+                        buffer.sets(examples, 0, 1, examples, order, identity, wanted, outerMaps, innerMaps),
+                        buffer.sets(sets, identity * examples, order, 1, order, identity, wanted, outerMaps, innerMaps));
+            }
+
+            @Override
+            public boolean readsActivations() {
+                // a copy lives in the layer's working memory, released when the visit returns
+                return !buffer.isCopy();
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "JAVA";
+    }
+}

@@ -1,0 +1,178 @@
+package org.dl4jinvariance.metric;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.dl4jinvariance.action.ImageActions;
+import org.dl4jinvariance.action.SequenceActions;
+import org.dl4jinvariance.data.Datasets;
+import org.dl4jinvariance.field.FieldType;
+import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.testing.TestNetworks;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The ND4J reduction path ({@link ReductionPath#ND4J}) gives the figures of the Java path
+ * ({@link ReductionPath#JAVA}) to 1e-6 — mean, CI bounds and per-class means of every metric at
+ * every layer — and the same n/a reasons and NaN.
+ */
+class ReductionPathEqualityTest {
+
+    static final double TOL = 1e-6;
+
+    @Test
+    void aPlainCnnUnderC4GivesTheSameFiguresOnBothPaths() {
+        double diff = assertSameFigures(InvarianceEvaluator.builder()
+                .inputAction(ImageActions.rotation(Groups.c4())).maxExamples(48).maxBatch(64),
+                TestNetworks.smallCnn(3, DataType.FLOAT), mnist(48));
+        System.out.printf("plain CNN, C4: largest |JAVA - ND4J| = %.3g%n", diff);
+    }
+
+    @Test
+    void aPlainCnnUnderD4InDoubleGivesTheSameFiguresOnBothPaths() {
+        double diff = assertSameFigures(InvarianceEvaluator.builder()
+                .inputAction(ImageActions.rotation(Groups.d4())).maxExamples(40),
+                TestNetworks.smallCnn(4, DataType.DOUBLE), mnist(40));
+        System.out.printf("plain CNN (double), D4: largest |JAVA - ND4J| = %.3g%n", diff);
+    }
+
+    /**
+     * Regular fields move channels as well as pixels (conv2, [C, H, W]) or only channels (dense,
+     * [C]): ρ(g) is a channel permutation the gather must follow.
+     */
+    @Test
+    void regularFieldsUnderC4AndD4GiveTheSameEquivarianceOnBothPaths() {
+        MultiLayerNetwork net = TestNetworks.smallCnn(5, DataType.FLOAT);
+        double c4 = assertSameFigures(InvarianceEvaluator.builder()
+                .inputAction(ImageActions.rotation(Groups.c4())).maxExamples(32)
+                .fieldType("conv2", FieldType.regular(Groups.c4(), 4))
+                .fieldType("dense", FieldType.regular(Groups.c4(), 8)), net, mnist(32));
+        double d4 = assertSameFigures(InvarianceEvaluator.builder()
+                .inputAction(ImageActions.rotation(Groups.d4())).maxExamples(32)
+                .fieldType("conv2", FieldType.regular(Groups.d4(), 2))
+                .fieldType("dense", FieldType.regular(Groups.d4(), 4)), net, mnist(32));
+        System.out.printf("regular fields: largest |JAVA - ND4J| = %.3g (C4), %.3g (D4)%n", c4, d4);
+    }
+
+    /** C8: the 45° elements rotate bilinearly (not a permutation) and go through the field on both paths. */
+    @Test
+    void interpolatedRotationsUnderC8GiveTheSameFiguresOnBothPaths() {
+        double diff = assertSameFigures(InvarianceEvaluator.builder()
+                .inputAction(ImageActions.rotation(Groups.byName("C8"))).maxExamples(24),
+                TestNetworks.smallCnn(6, DataType.FLOAT), mnist(24));
+        System.out.printf("C8 (bilinear 45°): largest |JAVA - ND4J| = %.3g%n", diff);
+    }
+
+    /** Sequence feature maps [C, T] under a cyclic time shift: ρ(g) is a whole-example index map. */
+    @Test
+    void aSequenceModelUnderCyclicTimeShiftsGivesTheSameFiguresOnBothPaths() {
+        MultiLayerNetwork net = TestNetworks.init(new NeuralNetConfiguration.Builder()
+                .seed(5)
+                .list()
+                .layer(new Convolution1DLayer.Builder().name("conv").kernelSize(3).nOut(6)
+                        .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Same).activation(Activation.TANH).build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).name("pool").build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output").nOut(4)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.recurrent(3, 12))
+                .build());
+        var data = SequenceEvaluationTest.randomSequences(32, 11, false);
+        double diff = assertSameFigures(InvarianceEvaluator.builder()
+                .inputAction(SequenceActions.cyclicTimeShift(3, 4)).maxExamples(32),
+                net, new ExistingDataSetIterator(data.batchBy(16)));
+        System.out.printf("sequence, cyclic shifts: largest |JAVA - ND4J| = %.3g%n", diff);
+    }
+
+    /** A NaN weight in conv2: NaN from conv2 on, on both paths, and the same finite figures before it. */
+    @Test
+    void nanActivationsGiveNanOnBothPathsAtTheSameLayersAndMetrics() {
+        MultiLayerNetwork broken = TestNetworks.smallCnn(7, DataType.FLOAT);
+        broken.getLayer("conv2").getParam("W").putScalar(0, Float.NaN);
+        InvarianceEvaluator.Builder config = InvarianceEvaluator.builder()
+                .inputAction(ImageActions.rotation(Groups.c4())).maxExamples(16);
+        InvarianceReport java = config.reduction(ReductionPath.JAVA).build().evaluate(broken, mnist(16));
+        assertTrue(Double.isNaN(java.get("conv2", MetricKeys.EQUIVARIANCE).mean()), "NaN reaches the report: " + java);
+        assertSameFigures(config, broken, mnist(16));
+    }
+
+    @Test
+    void theReportSaysWhichPathRanAndAutoIsJavaOnTheCpuBackend() {
+        InvarianceEvaluator.Builder config = InvarianceEvaluator.builder()
+                .inputAction(ImageActions.rotation(Groups.c4())).maxExamples(4).layers("conv1");
+        MultiLayerNetwork net = TestNetworks.smallCnn(8, DataType.FLOAT);
+        assertEquals("ND4J", config.reduction(ReductionPath.ND4J).build().evaluate(net, mnist(4)).settings().get("reduction"));
+        assertEquals("JAVA", config.reduction(ReductionPath.AUTO).build().evaluate(net, mnist(4)).settings().get("reduction"));
+        assertEquals(ReductionPath.JAVA, ReductionPath.AUTO.resolve(), "this test JVM runs the CPU backend");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> config.reduction(null));
+        assertTrue(e.getMessage().contains("AUTO, JAVA or ND4J"), e.getMessage());
+    }
+
+    private static DataSetIterator mnist(int n) {
+        return Datasets.mnist().iterator(16, 0, n);
+    }
+
+    /**
+     * Evaluates {@code model} on the Java path and on the ND4J path and checks every value of the
+     * two reports; returns the largest absolute difference seen.
+     */
+    static double assertSameFigures(InvarianceEvaluator.Builder config, Model model, DataSetIterator data) {
+        InvarianceReport java = config.reduction(ReductionPath.JAVA).build().evaluate(model, data);
+        InvarianceReport nd4j = config.reduction(ReductionPath.ND4J).build().evaluate(model, data);
+        assertEquals(java.layers(), nd4j.layers());
+        double largest = 0;
+        int compared = 0;
+        for (String layer : java.layers()) {
+            Map<String, MetricValue> a = java.values().get(layer);
+            Map<String, MetricValue> b = nd4j.values().get(layer);
+            assertEquals(a.keySet(), b.keySet(), layer);
+            for (String metric : a.keySet()) {
+                MetricValue x = a.get(metric);
+                MetricValue y = b.get(metric);
+                String where = layer + " " + metric + ": JAVA " + x + ", ND4J " + y;
+                assertEquals(x.notApplicable(), y.notApplicable(), where);
+                if (!x.isApplicable()) {
+                    continue;
+                }
+                assertEquals(x.n(), y.n(), where);
+                for (double[] pair : List.of(new double[] {x.mean(), y.mean()}, new double[] {x.ciLow(), y.ciLow()},
+                        new double[] {x.ciHigh(), y.ciHigh()})) {
+                    largest = Math.max(largest, close(pair[0], pair[1], where));
+                }
+                assertEquals(x.perClass().keySet(), y.perClass().keySet(), where);
+                for (Integer c : x.perClass().keySet()) {
+                    largest = Math.max(largest, close(x.perClass().get(c), y.perClass().get(c), where + " class " + c));
+                }
+                compared++;
+            }
+        }
+        assertTrue(compared >= java.layers().size(), "compared " + compared + " values: " + java);
+        return largest;
+    }
+
+    /** |a − b| ≤ TOL, NaN only where the other is NaN; returns |a − b| (0 for two NaN). */
+    private static double close(double a, double b, String where) {
+        assertEquals(Double.isNaN(a), Double.isNaN(b), where);
+        if (Double.isNaN(a) || a == b) {
+            return 0;
+        }
+        assertFalse(Math.abs(a - b) > TOL, where);
+        return Math.abs(a - b);
+    }
+}
