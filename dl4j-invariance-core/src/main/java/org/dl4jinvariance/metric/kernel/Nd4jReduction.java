@@ -92,15 +92,15 @@ public final class Nd4jReduction implements OrbitReduction {
             int n = Math.min(perSlice, count - from);
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE_CONFIG, WORKSPACE)) {
                 INDArray x = orbits ? orbitRows(l, from, n) : baselineRows(l, from, n);
-                INDArray sets = x.reshape('c', n, order, l.features());
+                INDArray sets = x.reshape('c', new long[] {n, order, l.features()});
                 INDArray k = Nd4j.matmul(sets, sets, false, true, false);
-                System.arraycopy(k.reshape('c', (long) n * order * order).toDoubleVector(), 0, gram, from * order * order,
+                System.arraycopy(k.reshape('c', new long[] {(long) n * order * order}).toDoubleVector(), 0, gram, from * order * order,
                         n * order * order);
                 if (cross != null) {
-                    INDArray flat = sets.reshape('c', n, order * l.features());
+                    INDArray flat = sets.reshape('c', new long[] {n, order * l.features()});
                     INDArray moved = BASE.gather(flat, gather, 1).muli(flat);
-                    INDArray dots = moved.reshape('c', n, order, l.features()).sum(2);
-                    System.arraycopy(dots.reshape('c', (long) n * order).toDoubleVector(), 0, cross, from * order, n * order);
+                    INDArray dots = moved.reshape('c', new long[] {n, order, l.features()}).sum(2);
+                    System.arraycopy(dots.reshape('c', new long[] {(long) n * order}).toDoubleVector(), 0, cross, from * order, n * order);
                 }
             }
         }
