@@ -1,14 +1,10 @@
 package org.dl4jinvariance.metric;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-import java.util.Map;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
@@ -21,6 +17,7 @@ import org.dl4jinvariance.action.SequenceActions;
 import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.field.FieldType;
 import org.dl4jinvariance.group.Groups;
+import org.dl4jinvariance.testing.ReductionPaths;
 import org.dl4jinvariance.testing.TestNetworks;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
@@ -35,11 +32,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 class ReductionPathEqualityTest {
 
-    static final double TOL = 1e-6;
-
     @Test
     void aPlainCnnUnderC4GivesTheSameFiguresOnBothPaths() {
-        double diff = assertSameFigures(InvarianceEvaluator.builder()
+        double diff = ReductionPaths.assertSameFigures(InvarianceEvaluator.builder()
                 .inputAction(ImageActions.rotation(Groups.c4())).maxExamples(48).maxBatch(64),
                 TestNetworks.smallCnn(3, DataType.FLOAT), mnist(48));
         System.out.printf("plain CNN, C4: largest |JAVA - ND4J| = %.3g%n", diff);
@@ -47,7 +42,7 @@ class ReductionPathEqualityTest {
 
     @Test
     void aPlainCnnUnderD4InDoubleGivesTheSameFiguresOnBothPaths() {
-        double diff = assertSameFigures(InvarianceEvaluator.builder()
+        double diff = ReductionPaths.assertSameFigures(InvarianceEvaluator.builder()
                 .inputAction(ImageActions.rotation(Groups.d4())).maxExamples(40),
                 TestNetworks.smallCnn(4, DataType.DOUBLE), mnist(40));
         System.out.printf("plain CNN (double), D4: largest |JAVA - ND4J| = %.3g%n", diff);
@@ -60,11 +55,11 @@ class ReductionPathEqualityTest {
     @Test
     void regularFieldsUnderC4AndD4GiveTheSameEquivarianceOnBothPaths() {
         MultiLayerNetwork net = TestNetworks.smallCnn(5, DataType.FLOAT);
-        double c4 = assertSameFigures(InvarianceEvaluator.builder()
+        double c4 = ReductionPaths.assertSameFigures(InvarianceEvaluator.builder()
                 .inputAction(ImageActions.rotation(Groups.c4())).maxExamples(32)
                 .fieldType("conv2", FieldType.regular(Groups.c4(), 4))
                 .fieldType("dense", FieldType.regular(Groups.c4(), 8)), net, mnist(32));
-        double d4 = assertSameFigures(InvarianceEvaluator.builder()
+        double d4 = ReductionPaths.assertSameFigures(InvarianceEvaluator.builder()
                 .inputAction(ImageActions.rotation(Groups.d4())).maxExamples(32)
                 .fieldType("conv2", FieldType.regular(Groups.d4(), 2))
                 .fieldType("dense", FieldType.regular(Groups.d4(), 4)), net, mnist(32));
@@ -74,7 +69,7 @@ class ReductionPathEqualityTest {
     /** C8: the 45° elements rotate bilinearly (not a permutation) and go through the field on both paths. */
     @Test
     void interpolatedRotationsUnderC8GiveTheSameFiguresOnBothPaths() {
-        double diff = assertSameFigures(InvarianceEvaluator.builder()
+        double diff = ReductionPaths.assertSameFigures(InvarianceEvaluator.builder()
                 .inputAction(ImageActions.rotation(Groups.byName("C8"))).maxExamples(24),
                 TestNetworks.smallCnn(6, DataType.FLOAT), mnist(24));
         System.out.printf("C8 (bilinear 45°): largest |JAVA - ND4J| = %.3g%n", diff);
@@ -94,7 +89,7 @@ class ReductionPathEqualityTest {
                 .setInputType(InputType.recurrent(3, 12))
                 .build());
         var data = SequenceEvaluationTest.randomSequences(32, 11, false);
-        double diff = assertSameFigures(InvarianceEvaluator.builder()
+        double diff = ReductionPaths.assertSameFigures(InvarianceEvaluator.builder()
                 .inputAction(SequenceActions.cyclicTimeShift(3, 4)).maxExamples(32),
                 net, new ExistingDataSetIterator(data.batchBy(16)));
         System.out.printf("sequence, cyclic shifts: largest |JAVA - ND4J| = %.3g%n", diff);
@@ -109,7 +104,7 @@ class ReductionPathEqualityTest {
                 .inputAction(ImageActions.rotation(Groups.c4())).maxExamples(16);
         InvarianceReport java = config.reduction(ReductionPath.JAVA).build().evaluate(broken, mnist(16));
         assertTrue(Double.isNaN(java.get("conv2", MetricKeys.EQUIVARIANCE).mean()), "NaN reaches the report: " + java);
-        assertSameFigures(config, broken, mnist(16));
+        ReductionPaths.assertSameFigures(config, broken, mnist(16));
     }
 
     @Test
@@ -126,53 +121,5 @@ class ReductionPathEqualityTest {
 
     private static DataSetIterator mnist(int n) {
         return Datasets.mnist().iterator(16, 0, n);
-    }
-
-    /**
-     * Evaluates {@code model} on the Java path and on the ND4J path and checks every value of the
-     * two reports; returns the largest absolute difference seen.
-     */
-    static double assertSameFigures(InvarianceEvaluator.Builder config, Model model, DataSetIterator data) {
-        InvarianceReport java = config.reduction(ReductionPath.JAVA).build().evaluate(model, data);
-        InvarianceReport nd4j = config.reduction(ReductionPath.ND4J).build().evaluate(model, data);
-        assertEquals(java.layers(), nd4j.layers());
-        double largest = 0;
-        int compared = 0;
-        for (String layer : java.layers()) {
-            Map<String, MetricValue> a = java.values().get(layer);
-            Map<String, MetricValue> b = nd4j.values().get(layer);
-            assertEquals(a.keySet(), b.keySet(), layer);
-            for (String metric : a.keySet()) {
-                MetricValue x = a.get(metric);
-                MetricValue y = b.get(metric);
-                String where = layer + " " + metric + ": JAVA " + x + ", ND4J " + y;
-                assertEquals(x.notApplicable(), y.notApplicable(), where);
-                if (!x.isApplicable()) {
-                    continue;
-                }
-                assertEquals(x.n(), y.n(), where);
-                for (double[] pair : List.of(new double[] {x.mean(), y.mean()}, new double[] {x.ciLow(), y.ciLow()},
-                        new double[] {x.ciHigh(), y.ciHigh()})) {
-                    largest = Math.max(largest, close(pair[0], pair[1], where));
-                }
-                assertEquals(x.perClass().keySet(), y.perClass().keySet(), where);
-                for (Integer c : x.perClass().keySet()) {
-                    largest = Math.max(largest, close(x.perClass().get(c), y.perClass().get(c), where + " class " + c));
-                }
-                compared++;
-            }
-        }
-        assertTrue(compared >= java.layers().size(), "compared " + compared + " values: " + java);
-        return largest;
-    }
-
-    /** |a − b| ≤ TOL, NaN only where the other is NaN; returns |a − b| (0 for two NaN). */
-    private static double close(double a, double b, String where) {
-        assertEquals(Double.isNaN(a), Double.isNaN(b), where);
-        if (Double.isNaN(a) || a == b) {
-            return 0;
-        }
-        assertFalse(Math.abs(a - b) > TOL, where);
-        return Math.abs(a - b);
     }
 }
