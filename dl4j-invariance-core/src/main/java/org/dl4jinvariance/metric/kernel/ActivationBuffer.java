@@ -6,7 +6,9 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Direct read access to a batch of activations in their physical memory order, viewed as
@@ -60,6 +62,9 @@ public final class ActivationBuffer {
      *                               {@link #MAX_VIEW_BYTES} bytes: checked before anything is copied
      */
     public static ActivationBuffer of(INDArray act) {
+        // The NIO view reads host memory: on a GPU backend the device's values must be copied
+        // there first (a no-op on the CPU backend). That copy is what ReductionPath.ND4J avoids.
+        Nd4j.getAffinityManager().ensureLocation(act, AffinityManager.Location.HOST);
         ActivationBuffer b = view(act);
         if (b == null) {
             DataType copyType = copyType(act.dataType());
