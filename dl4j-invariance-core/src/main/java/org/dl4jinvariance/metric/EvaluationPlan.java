@@ -7,7 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import org.dl4jinvariance.action.GroupAction;
 import org.dl4jinvariance.field.FieldType;
@@ -128,10 +127,9 @@ final class EvaluationPlan {
         probe.forward(inputs.inputs(chunk), inputs.masks(chunk), layers, new ActivationVisitor() {
             @Override
             public void visit(String layer, INDArray act) {
-                OrbitReducer.Reduction r = reducers.get(layer).reduce(act, b, classes);
-                contexts.put(layer, r.context());
-                if (r.pending() != null) {
-                    r.pending().run();
+                Future<?> pending = visitConcurrently(layer, act);
+                if (pending != null) {
+                    PendingReduction.await(pending);
                 }
             }
 
@@ -139,7 +137,7 @@ final class EvaluationPlan {
             public Future<?> visitConcurrently(String layer, INDArray act) {
                 OrbitReducer.Reduction r = reducers.get(layer).reduce(act, b, classes);
                 contexts.put(layer, r.context());
-                return r.pending() == null ? null : ForkJoinPool.commonPool().submit(r.pending());
+                return r.pending() == null ? null : PendingReduction.start(r);
             }
         });
         return contexts;

@@ -62,8 +62,13 @@ final class OrbitReducer {
      * @param context the metrics' input, complete once {@code pending} has run
      * @param pending pure-Java work still reading the activations' memory (no ND4J calls), to be
      *                run — on any thread — before that memory is released; null when none
+     * @param help    runs parts of {@code pending} not yet started, on the calling thread (a thread
+     *                about to wait for {@code pending} calls it to work instead of blocking)
      */
-    record Reduction(OrbitActivations context, Runnable pending) {
+    record Reduction(OrbitActivations context, Runnable pending, Runnable help) {
+        Reduction(OrbitActivations context) {
+            this(context, null, () -> { });
+        }
     }
 
     /** Everything ND4J is needed for happens here, on the calling (probe) thread. */
@@ -86,7 +91,7 @@ final class OrbitReducer {
         }
         boolean equivariance = statistics.contains(OrbitStatistic.EQUIVARIANCE) && layer.field() != null;
         if (!statistics.contains(OrbitStatistic.GRAM) && !statistics.contains(OrbitStatistic.BASELINE_GRAM) && !equivariance) {
-            return new Reduction(o, null);
+            return new Reduction(o);
         }
         FieldTransform rho = equivariance ? transform(o, act) : null;
         int e = o.group().identity();
@@ -119,9 +124,9 @@ final class OrbitReducer {
         };
         if (!pass.readsActivations()) {
             work.run();         // nothing left that needs the activations' memory
-            return new Reduction(o, null);
+            return new Reduction(o);
         }
-        return new Reduction(o, work);
+        return new Reduction(o, work, pass::help);
     }
 
     /** ρ for this layer's feature shape, or null (with the reason recorded) when the field cannot act on it. */

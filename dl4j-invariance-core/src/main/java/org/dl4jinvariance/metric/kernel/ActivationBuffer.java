@@ -149,13 +149,60 @@ public final class ActivationBuffer {
      * (j = 0..order−1): gram[k][j][l] = ⟨row j, row l⟩ and, for every g whose {@code innerMaps[g]}
      * or {@code outerMaps[g]} is given (or whose {@code permute[g]} is true),
      * cross[k][g] = ⟨row g, ρ(g)·row ref⟩ with (ρ(g)c)(o, i) = c(outerMaps[g][o], innerMaps[g][i])
-     * (null map = identity). cross[k][ref] = gram[k][ref][ref].
+     * (null map = identity). cross[k][ref] = gram[k][ref][ref]. Runs on the common pool.
      */
     public SetProducts sets(int count, int first, int setStep, int memberStride, int order, int ref,
                      boolean[] permute, int[][] outerMaps, int[][] innerMaps) {
-        double[] gram = new double[count * order * order];
-        double[] cross = permute == null ? null : new double[count * order];
-        IntStream.range(0, (count + ITEMS_PER_TASK - 1) / ITEMS_PER_TASK).parallel().forEach(task -> {
+        SetJob job = job(count, first, setStep, memberStride, order, ref, permute, outerMaps, innerMaps);
+        IntStream.range(0, job.tasks()).parallel().forEach(job::run);
+        return job.products();
+    }
+
+    /**
+     * The work of {@link #sets}, split into {@link SetJob#tasks()} independent tasks of
+     * {@value #ITEMS_PER_TASK} sets that any threads may run, each exactly once, in any order.
+     */
+    public SetJob job(int count, int first, int setStep, int memberStride, int order, int ref,
+                      boolean[] permute, int[][] outerMaps, int[][] innerMaps) {
+        return new SetJob(count, first, setStep, memberStride, order, ref, permute, outerMaps, innerMaps);
+    }
+
+    /** {@link #sets} as tasks; {@link #products()} is complete once every task has run. */
+    public final class SetJob {
+        private final int count;
+        private final int first;
+        private final int setStep;
+        private final int memberStride;
+        private final int order;
+        private final int ref;
+        private final boolean[] permute;
+        private final int[][] outerMaps;
+        private final int[][] innerMaps;
+        private final double[] gram;
+        private final double[] cross;
+
+        private SetJob(int count, int first, int setStep, int memberStride, int order, int ref,
+                       boolean[] permute, int[][] outerMaps, int[][] innerMaps) {
+            this.count = count;
+            this.first = first;
+            this.setStep = setStep;
+            this.memberStride = memberStride;
+            this.order = order;
+            this.ref = ref;
+            this.permute = permute;
+            this.outerMaps = outerMaps;
+            this.innerMaps = innerMaps;
+            this.gram = new double[count * order * order];
+            this.cross = permute == null ? null : new double[count * order];
+        }
+
+        /** The number of tasks. */
+        public int tasks() {
+            return (count + ITEMS_PER_TASK - 1) / ITEMS_PER_TASK;
+        }
+
+        /** Runs task {@code task} (sets task·{@value #ITEMS_PER_TASK} onwards). */
+        public void run(int task) {
             // padded to a multiple of 4 rows (extra rows stay zero) for the 4×4 register tiles
             PlaneRows rowsOf = PlaneRows.forBuffer(floats, (order + 3) / 4 * 4, inner);
             PlaneRows moved = PlaneRows.forBuffer(floats, 1, inner);
@@ -192,8 +239,12 @@ public final class ActivationBuffer {
                     cross[k * order + ref] = gram[at + ref * order + ref];
                 }
             }
-        });
-        return new SetProducts(gram, cross);
+        }
+
+        /** The products; complete once every task has run. */
+        public SetProducts products() {
+            return new SetProducts(gram, cross);
+        }
     }
 
     /** Absolute buffer index of element (o, row, 0). */

@@ -6,7 +6,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link OrbitReduction} in Java on the activations' host memory ({@link ActivationBuffer}): one
  * pass over memory per kind of set, ρ(g) as index maps, nothing copied unless the layout
  * cannot be viewed. The pass itself is left to {@link Pass#finish()}, so it can run beside the
- * next layer's forward pass. CPU backend only: on CUDA the host view would copy every activation
+ * next layer's forward pass; it is split into {@link SharedTasks}, so that a thread waiting for
+ * it can {@linkplain Pass#help() help} instead of blocking. CPU backend only: on CUDA the host view would copy every activation
  * off the device.
  */
 public final class JavaReduction implements OrbitReduction {
@@ -26,12 +27,27 @@ public final class JavaReduction implements OrbitReduction {
         }
         boolean[] wanted = rho == null ? null : permute;
         int sets = examples / order;
+        ActivationBuffer.SetJob orbit = buffer.job(examples, 0, 1, examples, order, identity, wanted, outerMaps, innerMaps);
+        ActivationBuffer.SetJob baseline = buffer.job(sets, identity * examples, order, 1, order, identity, wanted,
+                outerMaps, innerMaps);
+        int split = orbit.tasks();
+        SharedTasks tasks = new SharedTasks(split + baseline.tasks(), t -> {
+            if (t < split) {
+                orbit.run(t);
+            } else {
+                baseline.run(t - split);
+            }
+        });
         return new Pass() {
             @Override
             public Products finish() {
-                return new Products(
-                        buffer.sets(examples, 0, 1, examples, order, identity, wanted, outerMaps, innerMaps),
-                        buffer.sets(sets, identity * examples, order, 1, order, identity, wanted, outerMaps, innerMaps));
+                tasks.runAndAwait();
+                return new Products(orbit.products(), baseline.products());
+            }
+
+            @Override
+            public void help() {
+                tasks.runAvailable();
             }
 
             @Override

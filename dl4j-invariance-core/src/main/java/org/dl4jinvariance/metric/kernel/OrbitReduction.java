@@ -42,6 +42,14 @@ public interface OrbitReduction {
         /** The products; pure Java, may run on any thread, but before the activations' memory is released when {@link #readsActivations()}. */
         Products finish();
 
+        /**
+         * Runs parts of {@link #finish}'s work that no thread has started yet, on the calling
+         * thread, and returns when none is left (finish may still be running elsewhere): a
+         * thread about to wait for {@code finish} works instead of blocking. Default: nothing.
+         */
+        default void help() {
+        }
+
         /** True when {@link #finish} still reads the activations' memory. */
         boolean readsActivations();
     }
