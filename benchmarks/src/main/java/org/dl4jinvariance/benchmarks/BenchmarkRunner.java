@@ -40,6 +40,11 @@ public final class BenchmarkRunner {
         // issue 13: a long run with every file reporter neither leaks nor slows down
         rows.add(ListenerSoakBenchmark.memory());
         rows.add(ListenerSoakBenchmark.time());
+        // issue 14: the evaluate command on a user's model
+        rows.add(EvaluateCommandBenchmark.measuring());
+        rows.add(EvaluateCommandBenchmark.withFiles());
+        // issue 16: evaluation on Spark scales with the task slots (a time ratio: lower is better)
+        rows.add(new SparkScalingBenchmark(3));
         return rows;
     }
 

@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * action only has to implement {@link #group()} and {@link #apply}; it then works end to end with
  * field types given per layer (e.g. {@code InvarianceEvaluator.Builder.fieldType}).
  */
-public interface GroupAction {
+public interface GroupAction extends java.io.Serializable {
 
     /** The group that acts. */
     FiniteGroup group();

@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>When every output pixel copies exactly one input pixel the map is a permutation and is
  * applied by index copy, so 90° rotations and mirrors are bit-exact.
  */
-final class PixelMap {
+final class PixelMap implements java.io.Serializable {
 
     private final int height;
     private final int width;

@@ -27,7 +27,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * </ul>
  * Each is a homomorphism: ρ(g)ρ(h) = ρ(g·h).
  */
-public abstract class FieldType {
+public abstract class FieldType implements java.io.Serializable {
 
     private FieldType() {
     }
@@ -90,6 +90,11 @@ public abstract class FieldType {
 
     private static final class Trivial extends FieldType {
         static final Trivial INSTANCE = new Trivial();
+
+        /** One trivial field per JVM, also after Java serialization (it has no equals of its own). */
+        private Object readResolve() {
+            return INSTANCE;
+        }
 
         @Override
         public INDArray apply(int g, INDArray features) {

@@ -10,7 +10,7 @@ package org.dl4jinvariance.group;
  * same group built twice is equal), and the library compares groups only with {@code equals},
  * never by {@link #name()}, which is for display.
  */
-public interface FiniteGroup {
+public interface FiniteGroup extends java.io.Serializable {
 
     /**
      * The largest order the library builds or evaluates, 720 (= |D360|). An evaluation stacks

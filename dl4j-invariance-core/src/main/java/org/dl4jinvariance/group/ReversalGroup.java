@@ -8,6 +8,11 @@ public final class ReversalGroup implements FiniteGroup {
 
     static final ReversalGroup INSTANCE = new ReversalGroup();
 
+    /** One instance per JVM, also after Java serialization. */
+    private Object readResolve() {
+        return INSTANCE;
+    }
+
     private ReversalGroup() {
     }
 

@@ -19,6 +19,10 @@ public final class CosineSimilarityRatio implements OrbitMetric {
     /** {@link MetricKeys#COSINE_SIMILARITY_RATIO}: higher is better (more invariant), every layer. */
     public static final MetricKey KEY = new MetricKey(MetricKeys.COSINE_SIMILARITY_RATIO,
             MetricKey.Direction.HIGHER_IS_BETTER, MetricKey.Scope.EVERY_LAYER);
+    /** What {@link #KEY} means, for report glossaries. */
+    public static final MetricGlossary GLOSSARY = new MetricGlossary(KEY,
+            "mean cos(f(g·x), c(x)) over orbits / mean cos(f(x'), c(S)) over sets S of |G| distinct inputs "
+                    + "(Kvinge et al., Eq. 6)", "about 1 = orbits as spread as unrelated inputs; larger = more invariant");
 
     @Override
     public String describe() {

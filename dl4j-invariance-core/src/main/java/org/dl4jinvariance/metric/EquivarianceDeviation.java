@@ -23,6 +23,13 @@ public final class EquivarianceDeviation implements OrbitMetric {
             MetricKey.Scope.EVERY_LAYER);
     /** {@link MetricKeys#EQUIVARIANCE_NORMALIZED}: lower is better (0 = equivariant), every layer. */
     public static final MetricKey NORMALIZED_KEY = KEY.normalized();
+    /** What {@link #KEY} means, for report glossaries. */
+    public static final MetricGlossary GLOSSARY = new MetricGlossary(KEY,
+            "mean over x and g of m(f(g·x), ρ(g)·f(x)), ρ the layer's field type: how far the layer is from "
+                    + "commuting with the group", "[0, 2] for the cosine distance; 0 = equivariant; n/a where ρ is unknown");
+    /** What {@link #NORMALIZED_KEY} means. */
+    public static final MetricGlossary NORMALIZED_GLOSSARY = GLOSSARY.normalized(
+            "≥ 0; 0 = equivariant, ≈ 1 = as far off as unrelated inputs");
 
     private final Distance distance;
 

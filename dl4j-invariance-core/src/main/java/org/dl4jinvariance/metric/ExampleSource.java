@@ -1,7 +1,6 @@
 package org.dl4jinvariance.metric;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
@@ -44,9 +43,7 @@ interface ExampleSource {
 
             @Override
             public Examples next() {
-                DataSet ds = data.next();
-                return new Examples(new INDArray[] {ds.getFeatures()}, ds.getLabels(),
-                        new INDArray[] {ds.getFeaturesMaskArray()});
+                return Examples.of(data.next());
             }
 
             @Override

@@ -14,6 +14,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 record Examples(INDArray[] features, INDArray labels, INDArray[] masks) {
 
+    /** A DL4J {@code DataSet}: one input, its features mask (may be null), its labels (may be null). */
+    static Examples of(org.nd4j.linalg.dataset.api.DataSet ds) {
+        return new Examples(new INDArray[] {ds.getFeatures()}, ds.getLabels(), new INDArray[] {ds.getFeaturesMaskArray()});
+    }
+
     int size() {
         return (int) features[0].size(0);
     }
@@ -121,7 +126,9 @@ record Examples(INDArray[] features, INDArray labels, INDArray[] masks) {
     /** Rows of {@code a} in the order {@code perm}, a permutation or a subset (one native gather of [B, rest] rows). */
     private static INDArray pickRows(INDArray a, int[] perm) {
         INDArray rows = a.dup('c').reshape('c', a.size(0), a.length() / a.size(0));
-        long[] shape = a.shape();
+        // A copy: ND4J's shape() may hand out the array's own cached shape, and writing into it
+        // would change what the caller's (e.g. the user's) array reports as its size.
+        long[] shape = a.shape().clone();
         shape[0] = perm.length;
         return Nd4j.pullRows(rows, 1, perm).reshape('c', shape);
     }

@@ -22,6 +22,13 @@ public final class InvarianceDeviation implements OrbitMetric {
             MetricKey.Scope.EVERY_LAYER);
     /** {@link MetricKeys#INVARIANCE_NORMALIZED}: lower is better (0 = invariant), every layer. */
     public static final MetricKey NORMALIZED_KEY = KEY.normalized();
+    /** What {@link #KEY} means, for report glossaries. */
+    public static final MetricGlossary GLOSSARY = new MetricGlossary(KEY,
+            "mean over x and g of m(f(g·x), c(x)), c(x) = mean over h of f(h·x): how far orbit members lie from "
+                    + "their centroid", "[0, 2] for the cosine distance; 0 = invariant");
+    /** What {@link #NORMALIZED_KEY} means. */
+    public static final MetricGlossary NORMALIZED_GLOSSARY = GLOSSARY.normalized(
+            "≥ 0; 0 = invariant, ≈ 1 = an orbit is as spread as unrelated inputs");
 
     private final Distance distance;
 

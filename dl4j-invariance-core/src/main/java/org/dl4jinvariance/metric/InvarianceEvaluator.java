@@ -12,6 +12,7 @@ import org.dl4jinvariance.field.FieldType;
 import org.dl4jinvariance.group.FiniteGroup;
 import org.dl4jinvariance.probe.ModelProbe;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
@@ -48,7 +49,7 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
  * network's input type is {@code convolutionalFlat} (the image action is wrapped with
  * {@link ImageActions#forFlatInput}). NaN activations give NaN values and a warning.
  */
-public final class InvarianceEvaluator {
+public final class InvarianceEvaluator implements java.io.Serializable {
 
     public static final int DEFAULT_MAX_EXAMPLES = 1000;
     public static final int DEFAULT_MAX_BATCH = 4096;
@@ -66,8 +67,10 @@ public final class InvarianceEvaluator {
     private final long seed;
     private final List<String> actedInputs;
     private final ReductionPath reduction;
+    private final boolean labelMetrics;
 
     private InvarianceEvaluator(Builder b) {
+        this.labelMetrics = true;
         this.action = b.action;
         this.group = b.action.group();
         this.layers = b.layers == null ? null : List.copyOf(b.layers);
@@ -80,6 +83,40 @@ public final class InvarianceEvaluator {
         this.seed = b.seed;
         this.actedInputs = b.actedInputs == null ? null : List.copyOf(b.actedInputs);
         this.reduction = b.reduction;
+    }
+
+    /** A copy of {@code other} with label metrics on or off. */
+    private InvarianceEvaluator(InvarianceEvaluator other, boolean labelMetrics) {
+        this.action = other.action;
+        this.group = other.group;
+        this.layers = other.layers;
+        this.metrics = other.metrics;
+        this.distance = other.distance;
+        this.fieldTypes = other.fieldTypes;
+        this.maxExamples = other.maxExamples;
+        this.maxBatch = other.maxBatch;
+        this.maxBatchBytes = other.maxBatchBytes;
+        this.seed = other.seed;
+        this.actedInputs = other.actedInputs;
+        this.reduction = other.reduction;
+        this.labelMetrics = labelMetrics;
+    }
+
+    /**
+     * The same evaluator without the keys that compare predictions with the data's labels
+     * ({@link MetricKey#needsLabels()}: accuracy and accuracy per group element). For
+     * out-of-distribution data, whose labels belong to another task (Fashion-MNIST's classes for
+     * a digit classifier): an accuracy against them has no meaning. Consistency, which compares
+     * predictions with each other, stays; the labels still group examples per class, and they are
+     * not tied to the output's width.
+     */
+    public InvarianceEvaluator withoutLabelMetrics() {
+        return labelMetrics ? new InvarianceEvaluator(this, false) : this;
+    }
+
+    /** False for an evaluator made by {@link #withoutLabelMetrics()}. */
+    public boolean labelMetrics() {
+        return labelMetrics;
     }
 
     public static Builder builder() {
@@ -142,36 +179,53 @@ public final class InvarianceEvaluator {
         return run(probe, ExampleSource.of(data));
     }
 
+    /**
+     * The evaluation cut at its chunks, for running them elsewhere (a cluster's workers): the
+     * plan for {@code model} given the data's first batch. See {@link ChunkedEvaluation}.
+     *
+     * @throws IllegalArgumentException as {@link #evaluate(Model, DataSetIterator)} for a null or
+     *                                  empty first batch or a plan the model does not allow
+     */
+    public ChunkedEvaluation chunked(Model model, DataSet first) {
+        if (first == null) {
+            throw new IllegalArgumentException("chunked(...) needs the data's first batch, got null");
+        }
+        Examples batch = Examples.of(first);
+        if (batch.size() == 0) {
+            throw new IllegalArgumentException("Batch 1 of the data has 0 examples; every batch needs at least one");
+        }
+        return new ChunkedEvaluation(this, ModelProbe.of(model), batch);
+    }
+
     /** The template: plan → per-chunk orbit contexts → metrics → summary. */
     private InvarianceReport run(ModelProbe probe, ExampleSource source) {
         Examples first = source.next();
         if (first.size() == 0) {
             throw new IllegalArgumentException("Batch 1 of " + source.describe() + " has 0 examples; every batch needs at least one");
         }
-        EvaluationPlan plan = new EvaluationPlan(probe, action, first, metrics, defaultMetrics(distance), layers,
-                fieldTypes, actedInputs, reduction.resolve());
-        ReportAccumulator values = new ReportAccumulator(plan, seed);
-        MemoryBudget.Chunking chunking = MemoryBudget.chunking(probe, plan, first, maxBatch, maxBatchBytes);
-        ExampleChunks chunks = new ExampleChunks(source, first, maxExamples, chunking.examples(), seed,
-                new LabelCheck(probe, plan.metrics.stream().anyMatch(OrbitMetric::needsLabels)));
-        while (chunks.hasNext()) {
-            Examples chunk = chunks.next();
-            // Per-time-step labels [B, K, T] have no single class per example: no per-class breakdown.
-            int[] classes = chunk.labels() == null || chunk.labels().rank() > 2 ? null : classesOf(chunk.labels());
-            values.add(plan.contexts(probe, chunk, classes), chunk.size(), classes);
+        ChunkedEvaluation evaluation = new ChunkedEvaluation(this, probe, first);
+        ExampleChunks chunks = new ExampleChunks(source, first, maxExamples, evaluation.chunkSize(), evaluation.admission());
+        ReportAccumulator values = evaluation.accumulator();
+        for (int index = 0; chunks.hasNext(); index++) {
+            values.add(evaluation.samples(chunks.next(), index));
         }
-        if (values.examples() == 0) {
-            throw new IllegalArgumentException("Every example of " + source.describe() + " is fully masked ("
-                    + chunks.fullyMasked() + " examples); nothing to evaluate");
-        }
-        Map<String, String> settings = settings(plan, values.examples(), chunking);
-        if (chunks.fullyMasked() > 0) {
-            settings.put("excludedFullyMasked", String.valueOf(chunks.fullyMasked()));
-        }
-        return values.report(settings);
+        return evaluation.report(values, chunks.fullyMasked(), source.describe());
     }
 
-    private Map<String, String> settings(EvaluationPlan plan, int examples, MemoryBudget.Chunking chunking) {
+    EvaluationPlan plan(ModelProbe probe, Examples first) {
+        return new EvaluationPlan(probe, action, first, metrics, defaultMetrics(distance), layers, fieldTypes, actedInputs,
+                reduction.resolve());
+    }
+
+    int maxBatch() {
+        return maxBatch;
+    }
+
+    long maxBatchBytes() {
+        return maxBatchBytes;
+    }
+
+    Map<String, String> settings(EvaluationPlan plan, int examples, MemoryBudget.Chunking chunking) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("group", group.name());
         settings.put("action", plan.inputs.firstAction().describe());
@@ -184,11 +238,14 @@ public final class InvarianceEvaluator {
         settings.put("chunking", chunking.describe());
         settings.put("reduction", plan.reduction.name());
         settings.put("metrics", plan.metrics.stream().map(OrbitMetric::describe).collect(Collectors.joining(", ")));
+        if (!labelMetrics) {
+            settings.put("labelMetrics", "off");
+        }
         return settings;
     }
 
     /** Class index per row: argmax of one-hot labels, or the value itself for a single column. */
-    private static int[] classesOf(INDArray labels) {
+    static int[] classesOf(INDArray labels) {
         int n = (int) labels.size(0);
         int k = (int) (labels.length() / n);
         double[] y = labels.dup('c').reshape(labels.length()).toDoubleVector();

@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * class indices in 0..K−1, or per-time-step labels [B, K, T]. A label of another width would
  * otherwise be read as some class and give a plausible-looking accuracy.
  */
-final class LabelCheck {
+final class LabelCheck implements java.io.Serializable {
 
     private final String output;
     private final long width;

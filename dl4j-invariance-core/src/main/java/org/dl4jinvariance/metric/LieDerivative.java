@@ -21,6 +21,14 @@ public final class LieDerivative implements OrbitMetric {
     public static final MetricKey ROTATION_KEY = lieKey(MetricKeys.LIE_DERIVATIVE);
     /** {@link MetricKeys#LIE_DERIVATIVE_TRANSLATION} ({@link #translation}): like {@link #ROTATION_KEY}. */
     public static final MetricKey TRANSLATION_KEY = lieKey(MetricKeys.LIE_DERIVATIVE_TRANSLATION);
+    /** What {@link #ROTATION_KEY} means, for report glossaries. */
+    public static final MetricGlossary ROTATION_GLOSSARY = new MetricGlossary(ROTATION_KEY,
+            "mean over x of ‖f(R_ε x) − f(R_−ε x)‖ / 2ε, R_t a rotation by t degrees (local equivariance error)",
+            "≥ 0, in feature units per degree; 0 = locally invariant to small rotations");
+    /** What {@link #TRANSLATION_KEY} means. */
+    public static final MetricGlossary TRANSLATION_GLOSSARY = new MetricGlossary(TRANSLATION_KEY,
+            "mean over x of ‖f(T_ε x) − f(T_−ε x)‖ / 2ε, T_t a translation by t pixels",
+            "≥ 0, in feature units per pixel; 0 = locally invariant to small shifts");
 
     private final Perturbation perturbation;
     private final MetricKey key;

@@ -20,7 +20,7 @@ import java.util.Map;
  * @param direction which way a better (more invariant, more accurate) model moves the value
  * @param scope     the layers the value is reported at, and whether it needs class labels
  */
-public record MetricKey(String name, Direction direction, Scope scope) {
+public record MetricKey(String name, Direction direction, Scope scope) implements java.io.Serializable {
 
     /** Which way a better model moves a metric's value. */
     public enum Direction {
@@ -150,7 +150,7 @@ public record MetricKey(String name, Direction direction, Scope scope) {
                 EquivarianceDeviation.KEY, EquivarianceDeviation.NORMALIZED_KEY,
                 CosineSimilarityRatio.KEY, PredictionInvariance.KEY,
                 OrbitConsistency.CONSISTENCY_KEY, OrbitConsistency.ACCURACY_KEY,
-                LieDerivative.ROTATION_KEY, LieDerivative.TRANSLATION_KEY));
+                LieDerivative.ROTATION_KEY, LieDerivative.TRANSLATION_KEY, ChannelInvariance.KEY));
 
         private static Map<String, MetricKey> byName(List<MetricKey> keys) {
             Map<String, MetricKey> map = new LinkedHashMap<>();

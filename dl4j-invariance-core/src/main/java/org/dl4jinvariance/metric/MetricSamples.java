@@ -8,11 +8,25 @@ import java.util.Map;
  * What a metric computed for one chunk of examples: per metric key, one value per example, and
  * for ratio keys (normalized forms) the per-set reference values whose mean divides them.
  */
-public final class MetricSamples {
+public final class MetricSamples implements java.io.Serializable {
 
     private final Map<String, double[]> values = new LinkedHashMap<>();
     private final Map<String, double[]> references = new LinkedHashMap<>();
     private final Map<String, String> notApplicable = new LinkedHashMap<>();
+    private final Map<String, double[][]> perChannel = new LinkedHashMap<>();
+
+    /**
+     * Per-channel values under {@code key}: [channel][example]; the report keeps each channel's
+     * mean ({@link MetricValue#perChannel()}) beside the key's per-example values.
+     */
+    public MetricSamples putPerChannel(MetricKey key, double[][] channelByExample) {
+        perChannel.put(key.name(), channelByExample);
+        return this;
+    }
+
+    public Map<String, double[][]> perChannel() {
+        return Collections.unmodifiableMap(perChannel);
+    }
 
     /** One value per example of the chunk under {@code key}. */
     public MetricSamples put(String key, double[] perExample) {

@@ -20,6 +20,12 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class MetricValue {
 
+    /**
+     * Float precision: a deviation whose mean and CI all lie within ±{@value} is exact up to
+     * round-off (float32 activations carry about 7 significant digits), see {@link #isExactZero()}.
+     */
+    public static final double EXACT_THRESHOLD = 1e-8;
+
     /** Bootstrap resamples used for the confidence interval. */
     public static final int BOOTSTRAP_RESAMPLES = 1000;
 
@@ -30,13 +36,23 @@ public final class MetricValue {
     private final Map<Integer, Double> perClass;
     private final Map<Integer, Integer> perClassCount;
     private final String notApplicable;
+    private final java.util.List<Double> perChannel;
 
+    /** A value without per-channel means (see the full constructor). */
+    public MetricValue(double mean, double ciLow, double ciHigh, int n, Map<Integer, Double> perClass,
+                       Map<Integer, Integer> perClassCount, String notApplicable) {
+        this(mean, ciLow, ciHigh, n, perClass, perClassCount, notApplicable, null);
+    }
+
+    /** @param perChannel the mean per channel for per-channel metrics ({@link ChannelInvariance}), else null */
     @JsonCreator
     public MetricValue(@JsonProperty("mean") double mean, @JsonProperty("ciLow") double ciLow,
                        @JsonProperty("ciHigh") double ciHigh, @JsonProperty("n") int n,
                        @JsonProperty("perClass") Map<Integer, Double> perClass,
                        @JsonProperty("perClassCount") Map<Integer, Integer> perClassCount,
-                       @JsonProperty("notApplicable") String notApplicable) {
+                       @JsonProperty("notApplicable") String notApplicable,
+                       @JsonProperty("perChannel") java.util.List<Double> perChannel) {
+        this.perChannel = perChannel == null || perChannel.isEmpty() ? null : java.util.List.copyOf(perChannel);
         this.mean = mean;
         this.ciLow = ciLow;
         this.ciHigh = ciHigh;
@@ -73,6 +89,19 @@ public final class MetricValue {
             sums.replaceAll((c, s) -> s / counts.get(c));
         }
         return new MetricValue(mean, ci[0], ci[1], values.length, sums, counts, null);
+    }
+
+    /** The same value with the mean of each channel (channel order of the layer's output). */
+    public MetricValue withPerChannel(double[] channelMeans) {
+        return new MetricValue(mean, ciLow, ciHigh, n, perClass, perClassCount, notApplicable,
+                Arrays.stream(channelMeans).boxed().toList());
+    }
+
+    /** Mean per channel, for per-channel metrics; empty otherwise. */
+    @JsonProperty
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public java.util.List<Double> perChannel() {
+        return perChannel == null ? java.util.List.of() : perChannel;
     }
 
     /** A metric that has no meaning here; {@code reason} says why. */
@@ -191,6 +220,16 @@ public final class MetricValue {
         return notApplicable == null;
     }
 
+    /**
+     * True when the value is applicable and its mean and CI bounds all lie within
+     * ±{@link #EXACT_THRESHOLD}: for a deviation (0 = invariant), zero up to float round-off.
+     */
+    @JsonIgnore
+    public boolean isExactZero() {
+        return isApplicable() && Math.abs(mean) <= EXACT_THRESHOLD && Math.abs(ciLow) <= EXACT_THRESHOLD
+                && Math.abs(ciHigh) <= EXACT_THRESHOLD;
+    }
+
     /** {@code 0.1234 [0.1100, 0.1350]}, or {@code n/a}. */
     public String format() {
         if (!isApplicable()) {
@@ -206,7 +245,8 @@ public final class MetricValue {
         }
         return Double.compare(mean, m.mean) == 0 && Double.compare(ciLow, m.ciLow) == 0
                 && Double.compare(ciHigh, m.ciHigh) == 0 && n == m.n && perClass.equals(m.perClass)
-                && perClassCount.equals(m.perClassCount) && java.util.Objects.equals(notApplicable, m.notApplicable);
+                && perClassCount.equals(m.perClassCount) && java.util.Objects.equals(notApplicable, m.notApplicable)
+                && perChannel().equals(m.perChannel());
     }
 
     @Override

@@ -31,6 +31,8 @@ public final class OrbitActivations {
     long[] exampleShape;
     double[][] features;
     final Map<Perturbation, double[]> lieNorms = new HashMap<>();
+    /** [b][c][g·|G| + h]: per example and channel, the Gram matrix of the channel's map; null when not computed. */
+    double[][][] channelGram;
     private double[][] probabilities;
 
     OrbitActivations(ProbedLayer layer, int examples, int[] classes) {
@@ -137,6 +139,16 @@ public final class OrbitActivations {
             }
         }
         return probabilities[g * examples + b];
+    }
+
+    /** C, the channels of this layer's feature maps (0 when the per-channel Gram was not computed). */
+    public int channels() {
+        return channelGram == null || channelGram.length == 0 ? 0 : channelGram[0].length;
+    }
+
+    /** ⟨f_c(g·x_b), f_c(h·x_b)⟩ for channel c's map. */
+    public double channelInner(int b, int c, int g, int h) {
+        return require(channelGram, OrbitStatistic.CHANNEL_GRAM)[b][c][g * order + h];
     }
 
     /** ‖f(T_ε x_b) − f(T_−ε x_b)‖ for a perturbation one of the metrics asked for. */

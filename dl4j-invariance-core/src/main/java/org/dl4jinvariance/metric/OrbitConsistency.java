@@ -23,6 +23,21 @@ public final class OrbitConsistency implements OrbitMetric {
     /** {@link MetricKeys#ACCURACY}: higher is better, output layer only, needs labels. */
     public static final MetricKey ACCURACY_KEY = new MetricKey(MetricKeys.ACCURACY,
             MetricKey.Direction.HIGHER_IS_BETTER, MetricKey.Scope.NEEDS_LABELS);
+    /** What {@link #CONSISTENCY_KEY} means, for report glossaries. */
+    public static final MetricGlossary GLOSSARY = new MetricGlossary(CONSISTENCY_KEY,
+            "fraction of (x, g) with argmax p(g·x) = argmax p(x) (output layer; needs no labels)",
+            "[0, 1]; 1 = the top-1 class never changes within an orbit");
+    /** What {@link #ACCURACY_KEY} means. */
+    public static final MetricGlossary ACCURACY_GLOSSARY = new MetricGlossary(ACCURACY_KEY,
+            "fraction of (x, g) with argmax p(g·x) = y(x), over the whole orbit (needs the data's own labels)",
+            "[0, 1]; 1 = every transformed input is classified correctly");
+
+    /** What {@code accuracy[element]} means. */
+    public static MetricGlossary accuracyGlossary(String elementName) {
+        return new MetricGlossary(accuracyKey(elementName), "fraction of x with argmax p(" + elementName + "·x) = y(x) "
+                + "(needs the data's own labels)", "[0, 1]; 1 = every input transformed by " + elementName
+                + " is classified correctly");
+    }
 
     /** {@link MetricKeys#accuracyOf(String)}: accuracy on g·x for one element; like {@link #ACCURACY_KEY}. */
     public static MetricKey accuracyKey(String elementName) {

@@ -8,7 +8,7 @@ import java.util.Set;
  * {@link OrbitActivations} context (computed once per layer and chunk from a single forward
  * pass), so adding a metric never adds a forward pass.
  */
-public interface OrbitMetric {
+public interface OrbitMetric extends java.io.Serializable {
 
     /** A short name for reports, e.g. {@code invariance(COSINE)}. */
     String describe();

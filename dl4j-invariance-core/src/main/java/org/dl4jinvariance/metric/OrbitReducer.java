@@ -89,6 +89,9 @@ final class OrbitReducer {
                 o.lieNorms.put(perturbations.get(i), Arrays.stream(sq).map(Math::sqrt).toArray());
             }
         }
+        if (statistics.contains(OrbitStatistic.CHANNEL_GRAM) && act.rank() >= 3) {
+            o.channelGram = channelGram(rows(act, 0, (long) order * examples), order, examples);
+        }
         boolean equivariance = statistics.contains(OrbitStatistic.EQUIVARIANCE) && layer.field() != null;
         if (!statistics.contains(OrbitStatistic.GRAM) && !statistics.contains(OrbitStatistic.BASELINE_GRAM) && !equivariance) {
             return new Reduction(o);
@@ -187,6 +190,34 @@ final class OrbitReducer {
                 }
             }
         }
+    }
+
+    /**
+     * Per example b and channel c, the |G|×|G| Gram matrix of channel c's map over the orbit, from
+     * the activations [|G|·B, C, ...] already in memory: one element-wise product and sum over
+     * the map per pair g ≤ h (|G|(|G|+1)/2 ND4J ops on [B, C, S] views), no extra forward pass.
+     */
+    private static double[][][] channelGram(INDArray orbit, int order, int examples) {
+        long channels = orbit.size(1);
+        long spatial = orbit.length() / ((long) order * examples * channels);
+        INDArray maps = orbit.dup('c').reshape('c', order, examples, channels, spatial)
+                .castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        double[][][] gram = new double[examples][(int) channels][order * order];
+        for (int g = 0; g < order; g++) {
+            INDArray fg = maps.get(NDArrayIndex.point(g), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+            for (int h = g; h < order; h++) {
+                INDArray fh = maps.get(NDArrayIndex.point(h), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+                double[] dots = fg.mul(fh).sum(2).dup('c').reshape((long) examples * channels).toDoubleVector();
+                for (int b = 0; b < examples; b++) {
+                    for (int c = 0; c < channels; c++) {
+                        double v = dots[(int) (b * channels + c)];
+                        gram[b][c][g * order + h] = v;
+                        gram[b][c][h * order + g] = v;
+                    }
+                }
+            }
+        }
+        return gram;
     }
 
     /** A batch [n, ...] as n Java rows of its flattened features. */

@@ -15,5 +15,7 @@ public enum OrbitStatistic {
     /** The flattened feature vectors themselves (meant for the small output layer). */
     FEATURES,
     /** Per example and perturbation, ‖f(T_ε x) − f(T_−ε x)‖. */
-    LIE
+    LIE,
+    /** Per example and channel c (feature maps [C, ...]), the |G|×|G| Gram matrix of channel c's map. */
+    CHANNEL_GRAM
 }

@@ -9,7 +9,7 @@ import org.dl4jinvariance.action.ContinuousAction;
  * @param action  the one-parameter family T_t
  * @param epsilon ε &gt; 0, in the units of t (degrees for rotations, pixels for translations)
  */
-public record Perturbation(ContinuousAction action, double epsilon) {
+public record Perturbation(ContinuousAction action, double epsilon) implements java.io.Serializable {
 
     public Perturbation {
         if (action == null) {

@@ -17,6 +17,10 @@ public final class PredictionInvariance implements OrbitMetric {
     /** {@link MetricKeys#PREDICTION_KL}: lower is better, output layer only. */
     public static final MetricKey KEY = new MetricKey(MetricKeys.PREDICTION_KL, MetricKey.Direction.LOWER_IS_BETTER,
             MetricKey.Scope.OUTPUT_ONLY);
+    /** What {@link #KEY} means, for report glossaries. */
+    public static final MetricGlossary GLOSSARY = new MetricGlossary(KEY,
+            "mean over x and g of KL(p(g·x) ‖ p̄(x)), p̄(x) the orbit's mean class distribution (output layer)",
+            "[0, log K] nats for K classes; 0 = the prediction does not move within an orbit");
 
     @Override
     public String describe() {

@@ -26,7 +26,11 @@ final class ReportAccumulator {
     private int examples;
     private String nanOrigin;
 
-    ReportAccumulator(EvaluationPlan plan, long seed) {
+    private final boolean labelMetrics;
+
+    /** @param labelMetrics false: keys that compare predictions with labels are left out of the report */
+    ReportAccumulator(EvaluationPlan plan, long seed, boolean labelMetrics) {
+        this.labelMetrics = labelMetrics;
         this.plan = plan;
         this.seed = seed;
         plan.layers.forEach(l -> values.put(l, new LinkedHashMap<>()));
@@ -37,28 +41,22 @@ final class ReportAccumulator {
         return examples;
     }
 
-    /** Every metric's values for one chunk of {@code size} examples (classes null when unlabelled). */
-    void add(Map<String, OrbitActivations> contexts, int size, int[] chunkClasses) {
-        for (Map.Entry<String, OrbitActivations> e : contexts.entrySet()) {
-            ProbedLayer layer = plan.info.get(e.getKey());
-            for (OrbitMetric m : plan.metrics) {
-                if (EvaluationPlan.applies(m, layer)) {
-                    add(e.getKey(), m.compute(e.getValue()));
-                }
-            }
-        }
-        if (chunkClasses != null) {
-            for (int c : chunkClasses) {
+    /** Every metric's values for one chunk, appended after the chunks added before. */
+    void add(ChunkSamples chunk) {
+        chunk.layers().forEach((layer, samples) -> samples.forEach(s -> add(layer, s)));
+        if (chunk.classes() != null) {
+            for (int c : chunk.classes()) {
                 classes.add(c);
             }
         }
-        examples += size;
+        examples += chunk.size();
     }
 
     private void add(String layer, MetricSamples samples) {
         Map<String, Values> perKey = values.get(layer);
         samples.values().forEach((k, v) -> perKey.computeIfAbsent(k, z -> new Values()).add(v, samples.references().get(k)));
         samples.notApplicableKeys().forEach((k, reason) -> perKey.computeIfAbsent(k, z -> new Values()).notApplicable = reason);
+        samples.perChannel().forEach((k, channels) -> perKey.computeIfAbsent(k, z -> new Values()).addChannels(channels));
     }
 
     /**
@@ -85,7 +83,11 @@ final class ReportAccumulator {
                     continue;
                 }
                 String reason = m.notApplicableReason(layer);
-                for (String k : m.keys(layer)) {
+                for (MetricKey typed : m.metricKeys(layer)) {
+                    if (!typed.reportedAt(layer) || (!labelMetrics && typed.needsLabels())) {
+                        continue;
+                    }
+                    String k = typed.name();
                     Values v = values.get(key).get(k);
                     row.put(k, null);
                     tasks.add(() -> row.put(k, reason != null ? MetricValue.notApplicable(reason)
@@ -103,6 +105,25 @@ final class ReportAccumulator {
         private double[] values = new double[0];
         private double[] references;
         private String notApplicable;
+        /** Per channel: the sum of its values and their count, over every chunk. */
+        private double[] channelSums;
+        private int channelCount;
+
+        void addChannels(double[][] channels) {
+            if (channelSums == null) {
+                channelSums = new double[channels.length];
+            }
+            if (channels.length != channelSums.length) {
+                throw new IllegalStateException("A layer's channel count changed between chunks: " + channelSums.length
+                        + " then " + channels.length);
+            }
+            for (int c = 0; c < channels.length; c++) {
+                for (double v : channels[c]) {
+                    channelSums[c] += v;
+                }
+            }
+            channelCount += channels.length == 0 ? 0 : channels[0].length;
+        }
 
         boolean hasNaN() {
             return Arrays.stream(values).anyMatch(Double::isNaN);
@@ -147,7 +168,12 @@ final class ReportAccumulator {
                 log.warn("Layer '{}', metric '{}': NaN values; NaN or infinite activations first appear at layer '{}'",
                         layer, key, nanOrigin);
             }
-            return MetricValue.of(v, classes, seed);
+            MetricValue summary = MetricValue.of(v, classes, seed);
+            if (channelSums != null && channelCount > 0) {
+                double[] means = Arrays.stream(channelSums).map(x -> x / channelCount).toArray();
+                summary = summary.withPerChannel(means);
+            }
+            return summary;
         }
     }
 

@@ -315,7 +315,7 @@ class MemoryBadInputTest {
         DataSet data = new DataSet(x, Nd4j.ones(DataType.FLOAT, n, 10));
         for (int chunk : new int[] {7, 23, 24, 96}) {
             ExampleSource source = ExampleSource.of(new ViewIterator(data, 128));
-            ExampleChunks chunks = new ExampleChunks(source, source.next(), 1000, chunk, 1, new LabelCheck("out", 10));
+            ExampleChunks chunks = new ExampleChunks(source, source.next(), 1000, chunk, new BatchAdmission(true, new LabelCheck("out", 10)));
             List<Integer> seen = new ArrayList<>();
             while (chunks.hasNext()) {
                 Examples e = chunks.next();

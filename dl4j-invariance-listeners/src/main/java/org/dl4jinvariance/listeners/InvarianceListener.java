@@ -18,6 +18,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.dl4jinvariance.listeners.report.EpochReport;
+import org.dl4jinvariance.listeners.report.ModelDescription;
 import org.dl4jinvariance.listeners.report.Reporter;
 import org.dl4jinvariance.listeners.report.Reporters;
 import org.dl4jinvariance.listeners.report.RunSettings;
@@ -88,7 +89,11 @@ public final class InvarianceListener extends BaseTrainingListener {
     public static final int DEFAULT_MAX_EXAMPLES = 1000;
 
     private final InvarianceEvaluator evaluator;
+    /** The evaluator of out-of-distribution sets: the same, without label metrics unless asked for. */
+    private final InvarianceEvaluator oodEvaluator;
     private final Map<String, DataSetIterator> dataSets;
+    private final Map<String, DataRole> roles;
+    private final String modelName;
     private final List<Reporter> reporters;
     private final int everyEpochs;
     private final String runId;
@@ -100,7 +105,10 @@ public final class InvarianceListener extends BaseTrainingListener {
 
     private InvarianceListener(Builder b, InvarianceEvaluator evaluator) {
         this.evaluator = evaluator;
+        this.oodEvaluator = b.oodLabelMetrics ? evaluator : evaluator.withoutLabelMetrics();
         this.dataSets = Collections.unmodifiableMap(new LinkedHashMap<>(b.dataSets));
+        this.roles = Collections.unmodifiableMap(new LinkedHashMap<>(b.roles));
+        this.modelName = b.modelName;
         // Not added to the builder: a second build() must not get a second log reporter.
         this.reporters = b.reportersSet ? List.copyOf(b.reporters) : List.of(Reporters.log());
         this.everyEpochs = b.everyEpochs;
@@ -138,6 +146,15 @@ public final class InvarianceListener extends BaseTrainingListener {
         return List.copyOf(dataSets.keySet());
     }
 
+    /** The role of {@code dataSet} as given to {@link Builder#evaluate(String, DataSetIterator, DataRole)}. */
+    public DataRole role(String dataSet) {
+        DataRole role = roles.get(dataSet);
+        if (role == null) {
+            throw new IllegalArgumentException("No data set '" + dataSet + "'; this listener evaluates " + dataSets.keySet());
+        }
+        return role;
+    }
+
     /** The run's id, as written into the reporters' files. */
     public String runId() {
         return runId;
@@ -151,11 +168,13 @@ public final class InvarianceListener extends BaseTrainingListener {
     /** How the run is watched, as handed to the reporters (the model is known after the first evaluation). */
     public RunSettings settings(Model model) {
         Map<String, String> values = new LinkedHashMap<>(describedSettings);
+        ModelDescription description = null;
         if (model != null) {
-            values.put("model", model.getClass().getSimpleName());
+            description = ModelDescription.of(model, modelName);
+            values.put("model", description.name() + " (" + description.type() + ")");
             values.put("parameters", String.valueOf(model.numParams()));
         }
-        return new RunSettings(runId, dataSetNames(), values);
+        return new RunSettings(runId, dataSetNames(), values, roles, description);
     }
 
     @Override
@@ -203,6 +222,14 @@ public final class InvarianceListener extends BaseTrainingListener {
                 }
             }
         }
+        double score = trainingScore(model, epoch);
+        for (Reporter reporter : reporters) {
+            try {
+                reporter.trainingScore(epoch, score);
+            } catch (Throwable e) {
+                reporterFailed(epoch, reporter, null, contain(e));
+            }
+        }
         List<EpochReport> made = new ArrayList<>();
         for (Map.Entry<String, DataSetIterator> data : dataSets.entrySet()) {
             EpochReport record = evaluateOne(model, epoch, data.getKey(), data.getValue());
@@ -229,21 +256,22 @@ public final class InvarianceListener extends BaseTrainingListener {
                     + "evaluation must see the same examples: pass a resettable iterator to evaluate(\"" + name
                     + "\", ...)");
             log.warn("{}; training goes on", e.getMessage());
-            return EpochReport.evaluationFailed(epoch, name, e, 0);
+            return EpochReport.evaluationFailed(epoch, name, e, 0).withRole(roles.get(name));
         }
         firstUse.putIfAbsent(name, epoch);
         long t0 = System.nanoTime();
         try {
             resetIfSupported(it);
-            InvarianceReport report = evaluator.evaluate(model, it);
+            DataRole role = roles.get(name);
+            InvarianceReport report = (role.outOfDistribution() ? oodEvaluator : evaluator).evaluate(model, it);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             warnOnNaN(epoch, name, report);
-            return EpochReport.of(epoch, name, report, ms);
+            return EpochReport.of(epoch, name, report, ms).withRole(role);
         } catch (Throwable e) {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             log.warn("Invariance evaluation of data set '{}' after epoch {} failed; training goes on. Cause: {}",
                     name, epoch, contain(e).toString(), e);
-            return EpochReport.evaluationFailed(epoch, name, e, ms);
+            return EpochReport.evaluationFailed(epoch, name, e, ms).withRole(roles.get(name));
         } finally {
             try {
                 resetIfSupported(it);
@@ -334,6 +362,18 @@ public final class InvarianceListener extends BaseTrainingListener {
         return t;
     }
 
+    /** The model's last minibatch loss, NaN before training (epoch 0) or when the model cannot say. */
+    private static double trainingScore(Model model, int epoch) {
+        if (epoch == 0) {
+            return Double.NaN;
+        }
+        try {
+            return model.score();
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     private static void warnOnNaN(int epoch, String name, InvarianceReport report) {
         List<String> nan = new ArrayList<>();
         report.values().forEach((layer, metrics) -> metrics.forEach((key, v) -> {
@@ -392,6 +432,9 @@ public final class InvarianceListener extends BaseTrainingListener {
      */
     public static final class Builder extends EvaluatorSettings<Builder> {
         private final Map<String, DataSetIterator> dataSets = new LinkedHashMap<>();
+        private final Map<String, DataRole> roles = new LinkedHashMap<>();
+        private boolean oodLabelMetrics;
+        private String modelName;
         private int everyEpochs = 1;
         private final List<Reporter> reporters = new ArrayList<>();
         private boolean reportersSet;
@@ -409,6 +452,28 @@ public final class InvarianceListener extends BaseTrainingListener {
          * the class comment), and a warning says so now.
          */
         public Builder evaluate(String name, DataSetIterator data) {
+            return evaluate(name, data, DataRole.IN_DISTRIBUTION);
+        }
+
+        /**
+         * An out-of-distribution data set ({@link DataRole#OUT_OF_DISTRIBUTION}): measured like
+         * the others, but without the metrics that compare predictions with its labels (accuracy
+         * and accuracy per group element), which belong to another task, unless
+         * {@link #labelMetricsOutOfDistribution()} asks for them. Name rules as {@link #evaluate(String, DataSetIterator)}.
+         */
+        public Builder evaluateOutOfDistribution(String name, DataSetIterator data) {
+            return evaluate(name, data, DataRole.OUT_OF_DISTRIBUTION);
+        }
+
+        /**
+         * A data set in the given role; see {@link #evaluate(String, DataSetIterator)} and
+         * {@link #evaluateOutOfDistribution(String, DataSetIterator)}.
+         */
+        public Builder evaluate(String name, DataSetIterator data, DataRole role) {
+            if (role == null) {
+                throw new IllegalArgumentException("Data set '" + name + "' needs a role (IN_DISTRIBUTION or "
+                        + "OUT_OF_DISTRIBUTION), got null");
+            }
             requireLabel("A data set name", name);
             if (data == null) {
                 throw new IllegalArgumentException("Data set '" + name + "' needs a DataSetIterator, got null");
@@ -422,6 +487,27 @@ public final class InvarianceListener extends BaseTrainingListener {
                         + "it every epoch", name, data.getClass().getName());
             }
             dataSets.put(name, data);
+            roles.put(name, role);
+            return this;
+        }
+
+        /**
+         * Also compute accuracy on out-of-distribution sets, against their own labels (off by
+         * default: for data of another task such an accuracy has no meaning; useful when the OOD
+         * set shares the label space, e.g. MNIST digits in another style).
+         */
+        public Builder labelMetricsOutOfDistribution() {
+            this.oodLabelMetrics = true;
+            return this;
+        }
+
+        /**
+         * What reports call the watched model (default: its class name); the architecture and the
+         * parameter count are read from the network itself.
+         */
+        public Builder modelName(String name) {
+            requireLabel("modelName", name);
+            this.modelName = name;
             return this;
         }
 

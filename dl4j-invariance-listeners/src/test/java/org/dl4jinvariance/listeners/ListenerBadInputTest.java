@@ -458,7 +458,7 @@ class ListenerBadInputTest {
         List<String> lines = Files.readAllLines(dir.resolve(CsvReporter.FILE_NAME), StandardCharsets.UTF_8);
         String failure = lines.stream().filter(l -> l.contains(",broken,")).findFirst().orElseThrow();
         assertTrue(failure.endsWith("java.lang.IllegalStateException: shape [24, 784]\\nexpected [24, 1, 28, 28]\\r\\nat "
-                + "batch 1\""), failure);
+                + "batch 1\",IN_DISTRIBUTION"), failure);
         // Header, the measured data set's rows, one failure row: no row was split over lines.
         int rows = MetricRow.of(listener.history().get(0)).size();
         assertEquals(1 + rows + 1, lines.size(), String.join("\n", lines));

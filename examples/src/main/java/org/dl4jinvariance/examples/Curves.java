@@ -74,14 +74,18 @@ final class Curves {
                 SortedMap<Integer, MetricValue> series = model.getValue().get(dataSets.get(d));
                 List<Double> xs = new ArrayList<>();
                 List<Double> ys = new ArrayList<>();
+                List<Double> lows = new ArrayList<>();
+                List<Double> highs = new ArrayList<>();
                 series.forEach((epoch, v) -> {
                     if (v.isApplicable()) {
                         xs.add((double) epoch);
                         ys.add(v.mean());
+                        lows.add(v.ciLow());
+                        highs.add(v.ciHigh());
                     }
                 });
                 String name = dataSets.size() == 1 ? model.getKey() : model.getKey() + " · " + dataSets.get(d);
-                lines.add(new SummaryCharts.Line(name, xs, ys, d > 0, m));
+                lines.add(new SummaryCharts.Line(name, xs, ys, lows, highs, d > 0, m));
             }
             m++;
         }
@@ -90,31 +94,29 @@ final class Curves {
 
     /** Rows: models; columns: epochs; cells: the data sets' means separated by " / ". */
     String table() {
+        return grid().text();
+    }
+
+    /** Means per model (rows) and epoch (columns), the data sets' values joined by " / " in a cell. */
+    TextTable grid() {
         TreeSet<Integer> epochs = new TreeSet<>();
         values.values().forEach(perSet -> perSet.values().forEach(s -> epochs.addAll(s.keySet())));
-        int modelWidth = 30;
-        for (String model : values.keySet()) {
-            modelWidth = Math.max(modelWidth, model.length());
-        }
-        int cell = Math.max(8, 6 * dataSets.size() + 3 * (dataSets.size() - 1));
-        StringBuilder sb = new StringBuilder(Summary.pad("model", modelWidth));
-        for (int epoch : epochs) {
-            sb.append(' ').append(Summary.right("epoch " + epoch, cell));
-        }
-        sb.append('\n');
+        List<String> header = new ArrayList<>(List.of("model"));
+        epochs.forEach(e -> header.add("epoch " + e));
+        TextTable t = new TextTable(header);
         for (Map.Entry<String, Map<String, SortedMap<Integer, MetricValue>>> model : values.entrySet()) {
-            sb.append(Summary.pad(model.getKey(), modelWidth));
+            List<String> row = new ArrayList<>(List.of(model.getKey()));
             for (int epoch : epochs) {
                 List<String> parts = new ArrayList<>();
                 for (String dataSet : dataSets) {
                     MetricValue v = model.getValue().get(dataSet).get(epoch);
-                    parts.add(v == null || !v.isApplicable() ? "  -  " : String.format(Locale.ROOT, "%.3f", v.mean()));
+                    parts.add(v == null || !v.isApplicable() ? "-" : String.format(Locale.ROOT, "%.3f", v.mean()));
                 }
-                sb.append(' ').append(Summary.right(String.join(" / ", parts), cell));
+                row.add(String.join(" / ", parts));
             }
-            sb.append('\n');
+            t.row(row);
         }
-        return sb.toString();
+        return t;
     }
 
     /** For summary.json: layer, metric, and model → data set → epoch → value. */

@@ -27,8 +27,20 @@ public final class ExperimentOptions {
     public long seed = 42;
 
     @Option(names = "--out", description = "Output folder, created if missing and checked to be writable before "
-            + "training (default: results/<experiment>).")
+            + "training (default: results/<experiment>). Each run writes a dated sub-folder of it "
+            + "(e.g. 2026-11-29T12-30-05/) and rewrites its index.html, a page comparing every run; see --overwrite.")
     public Path out;
+
+    @Option(names = "--overwrite", description = "Write into --out itself, replacing its previous results, instead "
+            + "of a new dated sub-folder. Refused for a non-empty folder that holds no results of this program.")
+    public boolean overwrite;
+
+    @Option(names = "--per-channel", description = "Also measure invariance per channel (a layer × channel heatmap on "
+            + "each model page; off by default: it adds work to every evaluation, no forward pass).")
+    public boolean perChannel;
+
+    /** Where this run writes, once {@link #prepareRunDir} has decided. */
+    private Path runDir;
 
     /** The output directory for {@code experiment}: --out, or results/&lt;experiment&gt;. */
     public Path outputDir(String experiment) {
@@ -67,13 +79,54 @@ public final class ExperimentOptions {
     }
 
     /**
-     * Creates the output folder of {@code experiment} and checks it is writable (see
-     * {@link CliChecks#writableOutputDir}). Experiments call it last among their checks, so that a
-     * refused option leaves nothing behind.
+     * The folder this run writes in: {@link #prepareRunDir}. Experiments call it last among their
+     * checks, so that a refused option leaves nothing behind.
      */
     public Path prepareOutputDir(String experiment) {
-        Path dir = outputDir(experiment);
-        CliChecks.writableOutputDir(dir);
-        return dir;
+        return prepareRunDir(experiment);
+    }
+
+    /**
+     * The one place that decides where a run writes (experiments and {@code evaluate} alike).
+     * The output folder ({@code --out}, or results/&lt;experiment&gt;) is created and checked to
+     * be writable ({@link CliChecks#writableOutputDir}); then
+     * <ul>
+     *   <li>by default the run gets a new dated sub-folder, {@code <out>/2026-11-29T12-30-05/}
+     *       ({@link RunFolders#newRun}): earlier runs stay untouched, no file is appended to, and
+     *       {@code <out>/index.html} compares every run ({@link RunComparison}, written by
+     *       {@link #finishRun()});</li>
+     *   <li>with {@code --overwrite} the run writes in the output folder itself after its previous
+     *       results are deleted ({@link RunFolders#clear}: only a folder holding results of this
+     *       program, or nothing).</li>
+     * </ul>
+     *
+     * @throws UsageException for an --out that is a file, cannot be written, or (with --overwrite)
+     *                        holds files that are not results of this program
+     */
+    public Path prepareRunDir(String experiment) {
+        Path base = outputDir(experiment);
+        CliChecks.writableOutputDir(base);
+        runDir = overwrite ? RunFolders.clear(base) : RunFolders.newRun(base);
+        return runDir;
+    }
+
+    /** The folder this run writes in: its run folder once prepared, else the output folder. */
+    public Path resultsDir(String experiment) {
+        return runDir != null ? runDir : outputDir(experiment);
+    }
+
+    /** True once the run has a dated sub-folder: {@link #finishRun()} then writes the comparison page. */
+    public boolean writesComparison() {
+        return runDir != null && !overwrite;
+    }
+
+    /**
+     * After a run in a dated sub-folder has written its files: rewrites the output folder's
+     * comparison page over every run folder in it. Nothing with {@code --overwrite}.
+     */
+    public void finishRun() {
+        if (writesComparison()) {
+            RunComparison.write(runDir.getParent());
+        }
     }
 }

@@ -27,7 +27,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "dl4j-invariance-examples", mixinStandardHelpOptions = true, version = "0.1.0-SNAPSHOT",
         description = "Measures how invariant DL4J models are to rotations and flips (Kvinge et al., NeurIPS 2022).",
         subcommands = {AugmentationVsEquivariance.class, Pretrained.class, OodTransfer.class, SelfSupervised.class,
-                Search.class, OrbitDemo.class, Sequences.class})
+                Search.class, OrbitDemo.class, Sequences.class, Evaluate.class})
 public final class Main implements Callable<Integer> {
 
     /**

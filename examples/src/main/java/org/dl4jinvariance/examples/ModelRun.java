@@ -9,8 +9,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jinvariance.action.GroupAction;
 import org.dl4jinvariance.listeners.InvarianceListener;
 import org.dl4jinvariance.listeners.report.EpochReport;
+import org.dl4jinvariance.listeners.report.HtmlReporter;
 import org.dl4jinvariance.listeners.report.Reporters;
 import org.dl4jinvariance.metric.InvarianceReport;
+import org.dl4jinvariance.metric.ChannelInvariance;
 import org.dl4jinvariance.metric.CosineSimilarityRatio;
 import org.dl4jinvariance.metric.Distance;
 import org.dl4jinvariance.metric.InvarianceDeviation;
@@ -69,6 +71,14 @@ public final class ModelRun {
                     new PredictionInvariance(), new OrbitConsistency()));
         }
 
+        /** The same plus per-channel invariance ({@link ChannelInvariance}), for the layer × channel heatmap. */
+        public Watch withChannelInvariance() {
+            List<OrbitMetric> all = new ArrayList<>(metrics != null ? metrics
+                    : org.dl4jinvariance.metric.InvarianceEvaluator.defaultMetrics(Distance.COSINE));
+            all.add(new ChannelInvariance());
+            return withMetrics(all);
+        }
+
         /** The same with only these metrics. */
         public Watch withMetrics(List<OrbitMetric> chosen) {
             return new Watch(action, evalSets, layers, List.copyOf(chosen), maxExamples, seed, beforeTraining);
@@ -88,15 +98,17 @@ public final class ModelRun {
     /** Fits {@code net} for {@code epochs} epochs on {@code train}, measuring what {@code watch} says. */
     public static ModelRun train(String name, MultiLayerNetwork net, DataSetIterator train, int trainExamples, int epochs,
                                  Watch watch, Path dir) {
+        // The model page links back to the experiment's summary, which Summary.write puts in the parent folder.
+        HtmlReporter page = new HtmlReporter(dir).linkBack("../index.html", "all models of this run");
         InvarianceListener.Builder builder = InvarianceListener.builder()
                 .group(watch.action().group()).inputAction(watch.action()).layers(watch.layers())
-                .maxExamples(watch.maxExamples()).seed(watch.seed())
-                .reportTo(Reporters.csv(dir), Reporters.jsonLines(dir), Reporters.charts(dir), Reporters.html(dir));
+                .maxExamples(watch.maxExamples()).seed(watch.seed()).modelName(name)
+                .reportTo(Reporters.csv(dir), Reporters.jsonLines(dir), Reporters.charts(dir), page);
         if (watch.metrics() != null) {
             builder.metrics(watch.metrics());
         }
         for (EvalSet set : watch.evalSets()) {
-            builder.evaluate(set.name(), set.iterator());
+            builder.evaluate(set.name(), set.iterator(), set.role());
         }
         InvarianceListener listener = builder.build();
         if (watch.beforeTraining()) {

@@ -60,7 +60,7 @@ public final class OodTransfer implements Callable<Integer> {
         Summary summary = run();
         System.out.println();
         System.out.println(summary.table());
-        System.out.println("Results written to " + options.outputDir(NAME).toAbsolutePath());
+        System.out.println("Results written to " + options.resultsDir(NAME).toAbsolutePath());
         return 0;
     }
 
@@ -118,10 +118,10 @@ public final class OodTransfer implements Callable<Integer> {
         DataSet heldOut = mnist.slice(mnist.size() - n, n);
         return List.of(
                 new EvalSet(Summary.MNIST, heldOut, true),
-                new EvalSet(Summary.FASHION, Datasets.fashionMnist().slice(0, n), true),
-                new EvalSet(INVERTED, SyntheticImages.inverted(heldOut), true),
-                new EvalSet(STROKES, SyntheticImages.strokes(n, options.seed + 2), false),
-                new EvalSet(NOISE, SyntheticImages.smoothNoise(n, options.seed + 3), false));
+                EvalSet.outOfDistribution(Summary.FASHION, Datasets.fashionMnist().slice(0, n), true),
+                EvalSet.outOfDistribution(INVERTED, SyntheticImages.inverted(heldOut), true),
+                EvalSet.outOfDistribution(STROKES, SyntheticImages.strokes(n, options.seed + 2), false),
+                EvalSet.outOfDistribution(NOISE, SyntheticImages.smoothNoise(n, options.seed + 3), false));
     }
 
     /** Accuracy upright and over the orbit on MNIST; per layer: normalized invariance on every set. */
@@ -137,21 +137,18 @@ public final class OodTransfer implements Callable<Integer> {
                 Summary.NORMALIZED_CAPTION, perLayer, MetricKeys.INVARIANCE_NORMALIZED, setNames);
     }
 
-    private static String metricByDataSet(List<Summary.Entry> entries, List<String> sets, String layer, String metric) {
-        StringBuilder sb = new StringBuilder(Summary.pad("model", 30));
-        for (String set : sets) {
-            sb.append(' ').append(Summary.right(set, 24));
-        }
-        sb.append('\n');
+    private static TextTable metricByDataSet(List<Summary.Entry> entries, List<String> sets, String layer, String metric) {
+        List<String> header = new ArrayList<>(List.of("model"));
+        header.addAll(sets);
+        TextTable t = new TextTable(header);
         for (Summary.Entry e : entries) {
-            sb.append(Summary.pad(e.title(), 30));
+            List<String> row = new ArrayList<>(List.of(e.title()));
             for (String set : sets) {
-                MetricValue v = value(e, set, layer, metric);
-                sb.append(' ').append(Summary.right(Summary.fmt(v), 24));
+                row.add(Summary.fmt(metric, value(e, set, layer, metric)));
             }
-            sb.append('\n');
+            t.row(row);
         }
-        return sb.toString();
+        return t;
     }
 
     /**
@@ -159,28 +156,25 @@ public final class OodTransfer implements Callable<Integer> {
      * Printed only where the MNIST gain is clear (the two 95% CIs do not overlap): a ratio over a
      * gain within the noise says nothing.
      */
-    static String shares(List<Summary.Entry> entries, List<String> sets, String layer, String metric) {
-        StringBuilder sb = new StringBuilder(Summary.pad("p vs " + pOf(entries.get(0)), 14));
-        for (String set : sets) {
-            sb.append(' ').append(Summary.right(set, 14));
-        }
-        sb.append('\n');
+    static TextTable shares(List<Summary.Entry> entries, List<String> sets, String layer, String metric) {
+        List<String> header = new ArrayList<>(List.of("p vs " + pOf(entries.get(0))));
+        header.addAll(sets);
+        TextTable t = new TextTable(header);
         Summary.Entry reference = entries.get(0);
         MetricValue idReference = value(reference, Summary.MNIST, layer, metric);
         for (Summary.Entry e : entries.subList(1, entries.size())) {
-            sb.append(Summary.pad("p = " + pOf(e), 14));
+            List<String> row = new ArrayList<>(List.of("p = " + pOf(e)));
             MetricValue id = value(e, Summary.MNIST, layer, metric);
             boolean clear = idReference != null && id != null && idReference.isApplicable() && id.isApplicable()
                     && (id.ciHigh() < idReference.ciLow() || id.ciLow() > idReference.ciHigh());
             double idGain = mean(reference, Summary.MNIST, layer, metric) - mean(e, Summary.MNIST, layer, metric);
             for (String set : sets) {
                 double share = (mean(reference, set, layer, metric) - mean(e, set, layer, metric)) / idGain;
-                sb.append(' ').append(Summary.right(clear && Double.isFinite(share)
-                        ? String.format(Locale.ROOT, "%.2f", share) : "n/a", 14));
+                row.add(clear && Double.isFinite(share) ? String.format(Locale.ROOT, "%.2f", share) : "n/a");
             }
-            sb.append('\n');
+            t.row(row);
         }
-        return sb.toString();
+        return t;
     }
 
     private static String pOf(Summary.Entry e) {
@@ -202,11 +196,18 @@ public final class OodTransfer implements Callable<Integer> {
         for (int d = 0; d < sets.size(); d++) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
+            List<Double> lows = new ArrayList<>();
+            List<Double> highs = new ArrayList<>();
             for (Summary.Entry e : entries) {
                 xs.add(((Number) e.extra().get("augmentationProbability")).doubleValue());
-                ys.add(mean(e, sets.get(d), LATENT_LAYER, MetricKeys.INVARIANCE_NORMALIZED));
+                MetricValue v = value(e, sets.get(d), LATENT_LAYER, MetricKeys.INVARIANCE_NORMALIZED);
+                boolean has = v != null && v.isApplicable();
+                ys.add(has ? v.mean() : Double.NaN);
+                lows.add(has ? v.ciLow() : Double.NaN);
+                highs.add(has ? v.ciHigh() : Double.NaN);
             }
-            lines.add(new SummaryCharts.Line(sets.get(d) + (d == 0 ? " (in distribution)" : ""), xs, ys, d > 0, d));
+            lines.add(new SummaryCharts.Line(sets.get(d) + (d == 0 ? " (in distribution)" : " (out of distribution)"),
+                    xs, ys, lows, highs, d > 0, d));
         }
         return SummaryCharts.lines(NAME + ": invariance at " + LATENT_LAYER + " against p (solid: MNIST, dashed: OOD)",
                 "C4 augmentation probability p", MetricKeys.INVARIANCE_NORMALIZED + " at " + LATENT_LAYER, lines);

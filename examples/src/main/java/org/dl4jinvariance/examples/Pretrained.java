@@ -63,7 +63,7 @@ public final class Pretrained implements Callable<Integer> {
         Summary summary = run();
         System.out.println();
         System.out.println(summary.table());
-        System.out.println("Results written to " + options.outputDir(NAME).toAbsolutePath());
+        System.out.println("Results written to " + options.resultsDir(NAME).toAbsolutePath());
         return 0;
     }
 
@@ -133,8 +133,8 @@ public final class Pretrained implements Callable<Integer> {
             }
         }
         summary.section("Normalized invariance at " + CURVE_LAYER + " by epoch, MNIST / Fashion-MNIST (means; "
-                + "pretraining epochs count up to 0, epoch 0 of the other runs is before training)", invariance.table());
-        summary.section("Prediction KL at the output by epoch, MNIST / Fashion-MNIST (means)", predictionKl.table());
+                + "pretraining epochs count up to 0, epoch 0 of the other runs is before training)", invariance.grid());
+        summary.section("Prediction KL at the output by epoch, MNIST / Fashion-MNIST (means)", predictionKl.grid());
         summary.put("curves", List.of(invariance.json(), predictionKl.json()));
         try {
             summary.chart("curves-invariance.png", "normalized invariance at " + CURVE_LAYER + " by epoch",

@@ -102,7 +102,7 @@ public final class Search implements Callable<Integer> {
         SearchResult result = run();
         System.out.println();
         System.out.println(table(result));
-        System.out.println("Results written to " + options.outputDir(NAME).toAbsolutePath());
+        System.out.println("Results written to " + options.resultsDir(NAME).toAbsolutePath());
         return 0;
     }
 
@@ -121,7 +121,7 @@ public final class Search implements Callable<Integer> {
         InvarianceTaskListener perCandidate = InvarianceTaskListener.of(candidate -> InvarianceListener.builder()
                 .inputAction(score.inputAction())
                 .evaluate(Summary.MNIST, Datasets.mnist().iterator(250, heldOutStart, options.evalSize))
-                .evaluate(Summary.FASHION, Datasets.fashionMnist().iterator(250, 0, options.evalSize))
+                .evaluateOutOfDistribution(Summary.FASHION, Datasets.fashionMnist().iterator(250, 0, options.evalSize))
                 .layers("conv1", "conv2", "gpool", "output")
                 .maxExamples(options.evalSize).seed(options.seed), out);
         SearchResult result = InvarianceSearch.builder()
@@ -283,6 +283,7 @@ public final class Search implements Callable<Integer> {
             Summary.writeAtomically(out.resolve("score-function.json"),
                     JsonMapper.getMapper().writeValueAsString(score).getBytes(StandardCharsets.UTF_8));
             Summary.writeAtomically(out.resolve("ranking.txt"), table(result).getBytes(StandardCharsets.UTF_8));
+            options.finishRun();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the search results under " + out, e);
         }

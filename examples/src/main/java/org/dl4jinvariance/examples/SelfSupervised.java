@@ -80,7 +80,7 @@ public final class SelfSupervised implements Callable<Integer> {
         Summary summary = run();
         System.out.println();
         System.out.println(summary.table());
-        System.out.println("Results written to " + options.outputDir(NAME).toAbsolutePath());
+        System.out.println("Results written to " + options.resultsDir(NAME).toAbsolutePath());
         return 0;
     }
 
@@ -141,7 +141,7 @@ public final class SelfSupervised implements Callable<Integer> {
             curves.add(encoder.title, run, 0);
         }
         summary.section("Normalized invariance of the representation (" + REPRESENTATION + ") on held-out MNIST by "
-                + "epoch (means)", curves.table());
+                + "epoch (means)", curves.grid());
         summary.put("curves", List.of(curves.json()));
 
         try {

@@ -97,7 +97,7 @@ public final class Sequences implements Callable<Integer> {
         Summary summary = run();
         System.out.println();
         System.out.println(summary.table());
-        System.out.println("Results written to " + options.outputDir(NAME).toAbsolutePath());
+        System.out.println("Results written to " + options.resultsDir(NAME).toAbsolutePath());
         return 0;
     }
 

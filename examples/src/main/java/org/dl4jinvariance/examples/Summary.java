@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.dl4jinvariance.listeners.report.ValueFormat;
 import org.dl4jinvariance.metric.InvarianceReport;
 import org.dl4jinvariance.metric.MetricKeys;
 import org.dl4jinvariance.metric.MetricValue;
@@ -34,10 +35,13 @@ public final class Summary {
     static final String FASHION = "fashion-mnist";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final int MODEL_WIDTH = 30;
-    private static final int VALUE_WIDTH = 24;
 
     private final String experiment;
+    /** The headline settings: the training options of an experiment, or what evaluate measured. */
+    private final Map<String, Object> baseSettings;
+    /** The start of the table's first line, after the experiment's name. */
+    private final String headline;
+    /** An experiment's options (run folders, comparison page); null for a command that trains nothing. */
     private final ExperimentOptions options;
     private final Layout layout;
     private final List<Entry> entries = new ArrayList<>();
@@ -51,14 +55,41 @@ public final class Summary {
     }
 
     Summary(String experiment, ExperimentOptions options, Layout layout) {
-        this.experiment = experiment;
+        this(experiment, trainingSettings(options), String.format(Locale.ROOT,
+                "%d epochs, %d training examples, %d per evaluation set, seed %d", options.epochs, options.trainSize,
+                options.evalSize, options.seed), layout, options);
+    }
+
+    /**
+     * A summary whose summary.json settings start with {@code baseSettings} and whose table
+     * starts with "experiment — headline", e.g. for a command that trains nothing.
+     */
+    Summary(String experiment, Map<String, Object> baseSettings, String headline, Layout layout) {
+        this(experiment, baseSettings, headline, layout, null);
+    }
+
+    private Summary(String experiment, Map<String, Object> baseSettings, String headline, Layout layout,
+            ExperimentOptions options) {
         this.options = options;
+        this.experiment = experiment;
+        this.baseSettings = new LinkedHashMap<>(baseSettings);
+        this.headline = headline;
         this.layout = layout;
+    }
+
+    private static Map<String, Object> trainingSettings(ExperimentOptions options) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("epochs", options.epochs);
+        s.put("trainSize", options.trainSize);
+        s.put("evalSize", options.evalSize);
+        s.put("seed", options.seed);
+        return s;
     }
 
     /**
      * One trained model's final reports.
      *
+     * @param trainSeconds training time, or NaN for a model this run did not train (left out of summary.json)
      * @param extra further values about the model (e.g. a linear probe's accuracy as a
      *              {@link MetricValue}, an augmentation probability), written to summary.json
      */
@@ -71,11 +102,16 @@ public final class Summary {
     }
 
     /** A model-table column: a header and how to read the value from an entry (null prints n/a). */
-    record Column(String header, Function<Entry, MetricValue> value) {
+    record Column(String header, Function<Entry, MetricValue> value, String metric) {
+
+        /** A column of values that are not a report metric (e.g. a linear probe's accuracy). */
+        Column(String header, Function<Entry, MetricValue> value) {
+            this(header, value, null);
+        }
 
         /** {@code metric} at the output layer on {@code dataSet}. */
         static Column output(String header, String dataSet, String metric) {
-            return new Column(header, e -> Summary.output(e, dataSet, metric));
+            return new Column(header, e -> Summary.output(e, dataSet, metric), metric);
         }
 
         /** Accuracy on {@code dataSet} as given (the identity element of the orbit). */
@@ -125,7 +161,8 @@ public final class Summary {
     static final String NORMALIZED_CAPTION =
             "Normalized latent invariance (0 = invariant, 1 = orbit as spread as random inputs)";
 
-    private record Section(String title, String body) {
+    /** A further titled table (or, for text that is no table, a body shown as a paragraph). */
+    private record Section(String title, TextTable table, String body) {
     }
 
     private record Chart(String fileName, String alt, byte[] png) {
@@ -158,7 +195,12 @@ public final class Summary {
 
     /** A further titled text table, printed after the per-layer table and shown on the page. */
     void section(String title, String body) {
-        sections.add(new Section(title, body));
+        sections.add(new Section(title, null, body));
+    }
+
+    /** A further titled table, printed after the per-layer table and shown on the page as an HTML table. */
+    void section(String title, TextTable table) {
+        sections.add(new Section(title, table, null));
     }
 
     /** A further chart, written as {@code fileName} and embedded in index.html. */
@@ -187,67 +229,89 @@ public final class Summary {
         return output(e, dataSet, MetricKeys.accuracyOf("id"));
     }
 
-    /** The aligned table printed at the end of a run. */
-    public String table() {
+    /** The first line of the printed table: experiment, sizes, seed and extra settings. */
+    String headline() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%s — %d epochs, %d training examples, %d per evaluation set, seed %d",
-                experiment, options.epochs, options.trainSize, options.evalSize, options.seed));
+        sb.append(experiment).append(" — ").append(headline);
         settings.forEach((k, v) -> sb.append(", ").append(k).append(' ').append(v));
-        sb.append("\nmean [95% bootstrap CI]\n\n");
-        int modelWidth = modelWidth();
-        StringBuilder header = new StringBuilder(pad("model", modelWidth) + " " + String.format(Locale.ROOT, "%9s", "params"));
-        for (Column c : layout.columns) {
-            header.append(' ').append(right(c.header, width(c.header)));
-        }
-        sb.append(header).append('\n');
+        return sb.toString();
+    }
+
+    /** One row per model: title, parameters, the layout's columns. */
+    TextTable modelTable() {
+        List<String> header = new ArrayList<>(List.of("model", "params"));
+        layout.columns.forEach(c -> header.add(c.header));
+        TextTable t = new TextTable(header);
         for (Entry e : entries) {
-            StringBuilder row = new StringBuilder(pad(e.title, modelWidth) + " "
-                    + String.format(Locale.ROOT, "%9s", String.format(Locale.ROOT, "%,d", e.params)));
+            List<String> row = new ArrayList<>(List.of(e.title, String.format(Locale.ROOT, "%,d", e.params)));
             for (Column c : layout.columns) {
-                row.append(' ').append(right(fmt(c.value.apply(e)), width(c.header)));
+                row.add(fmt(c.metric, c.value.apply(e)));
             }
-            sb.append(row).append('\n');
+            t.row(row);
         }
-        sb.append('\n').append(layout.layerCaption).append('\n');
-        StringBuilder layerHeader = new StringBuilder(pad("model", modelWidth) + " " + pad("layer", 8));
-        for (LayerColumn c : layout.layerColumns) {
-            layerHeader.append(' ').append(right(c.header, width(c.header)));
-        }
-        sb.append(layerHeader).append('\n');
+        return t;
+    }
+
+    /** One row per model and probed layer: the layout's per-layer columns. */
+    TextTable layerTable() {
+        List<String> header = new ArrayList<>(List.of("model", "layer"));
+        layout.layerColumns.forEach(c -> header.add(c.header));
+        TextTable t = new TextTable(header);
         String first = layout.layerColumns.get(0).dataSet;
         for (Entry e : entries) {
             InvarianceReport reference = e.reports.get(first);
             if (reference == null) {
-                sb.append(String.format(Locale.ROOT, "%s (no report: see the listener's history)%n", pad(e.title, modelWidth)));
+                List<String> row = new ArrayList<>(List.of(e.title, "(no report: see the listener's history)"));
+                layout.layerColumns.forEach(c -> row.add(""));
+                t.row(row);
                 continue;
             }
             for (String layer : reference.layers()) {
-                StringBuilder row = new StringBuilder(pad(e.title, modelWidth) + " " + pad(layer, 8));
+                List<String> row = new ArrayList<>(List.of(e.title, layer));
                 for (LayerColumn c : layout.layerColumns) {
-                    row.append(' ').append(right(fmt(value(e, c.dataSet, layer, c.metric)), width(c.header)));
+                    row.add(fmt(c.metric, value(e, c.dataSet, layer, c.metric)));
                 }
-                sb.append(row).append('\n');
+                t.row(row);
             }
         }
+        return t;
+    }
+
+    /** The metric keys the tables show, for the page's glossary. */
+    List<String> metricsShown() {
+        java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();
+        layout.columns.stream().map(Column::metric).filter(java.util.Objects::nonNull).forEach(keys::add);
+        layout.layerColumns.forEach(c -> keys.add(c.metric));
+        keys.add(layout.profileMetric);
+        return new ArrayList<>(keys);
+    }
+
+    /** Titled tables and texts the experiment added. */
+    List<Map.Entry<String, String>> sectionsHtml() {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
         for (Section s : sections) {
-            sb.append('\n').append(s.title).append('\n').append(s.body);
-            if (!s.body.endsWith("\n")) {
+            out.add(Map.entry(s.title, s.table != null ? s.table.html()
+                    : "<p>" + SummaryPage.escape(s.body).replace("\n", "<br>") + "</p>\n"));
+        }
+        return out;
+    }
+
+    /** The aligned table printed at the end of a run. */
+    public String table() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(headline()).append("\nmean [95% bootstrap CI]; ").append(ValueFormat.EXACT)
+                .append(": a deviation within float round-off of 0\n\n");
+        sb.append(modelTable().text());
+        sb.append('\n').append(layout.layerCaption).append('\n');
+        sb.append(layerTable().text());
+        for (Section s : sections) {
+            String body = s.table != null ? s.table.text() : s.body;
+            sb.append('\n').append(s.title).append('\n').append(body);
+            if (!body.endsWith("\n")) {
                 sb.append('\n');
             }
         }
         return sb.toString();
-    }
-
-    private int modelWidth() {
-        int w = MODEL_WIDTH;
-        for (Entry e : entries) {
-            w = Math.max(w, e.title.length());
-        }
-        return w;
-    }
-
-    private static int width(String header) {
-        return Math.max(VALUE_WIDTH, header.length());
     }
 
     static String pad(String s, int width) {
@@ -261,6 +325,11 @@ public final class Summary {
     static MetricValue value(Entry e, String dataSet, String layer, String metric) {
         InvarianceReport r = e.reports.get(dataSet);
         return r != null && r.has(layer, metric) ? r.get(layer, metric) : null;
+    }
+
+    /** {@link ValueFormat#cell}: four significant digits, {@value ValueFormat#EXACT} for a deviation within round-off of 0. */
+    static String fmt(String metric, MetricValue v) {
+        return metric == null ? fmt(v) : ValueFormat.cell(metric, v);
     }
 
     static String fmt(MetricValue v) {
@@ -277,10 +346,7 @@ public final class Summary {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("experiment", experiment);
             Map<String, Object> allSettings = new LinkedHashMap<>();
-            allSettings.put("epochs", options.epochs);
-            allSettings.put("trainSize", options.trainSize);
-            allSettings.put("evalSize", options.evalSize);
-            allSettings.put("seed", options.seed);
+            allSettings.putAll(baseSettings);
             allSettings.putAll(settings);
             doc.put("settings", allSettings);
             List<Map<String, Object>> models = new ArrayList<>();
@@ -289,7 +355,9 @@ public final class Summary {
                 m.put("id", e.id);
                 m.put("title", e.title);
                 m.put("params", e.params);
-                m.put("trainSeconds", e.trainSeconds);
+                if (!Double.isNaN(e.trainSeconds)) { // NaN: nothing was trained (evaluate)
+                    m.put("trainSeconds", e.trainSeconds);
+                }
                 if (!e.extra.isEmpty()) {
                     m.put("extra", e.extra);
                 }
@@ -308,6 +376,9 @@ public final class Summary {
                 images.add(new SummaryPage.Image(c.alt, c.png));
             }
             writeAtomically(dir.resolve("index.html"), SummaryPage.html(this, images, dir).getBytes(StandardCharsets.UTF_8));
+            if (options != null) {
+                options.finishRun();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the summary under " + dir, e);
         }
@@ -315,6 +386,11 @@ public final class Summary {
 
     String experiment() {
         return experiment;
+    }
+
+    /** True when the run writes a comparison page in its output folder's parent ({@link ExperimentOptions#finishRun()}). */
+    boolean writesComparison() {
+        return options != null && options.writesComparison();
     }
 
     static void writeAtomically(Path target, byte[] bytes) throws IOException {

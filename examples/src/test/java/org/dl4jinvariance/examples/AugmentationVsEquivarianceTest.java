@@ -24,6 +24,7 @@ class AugmentationVsEquivarianceTest {
         experiment.options.trainSize = 500;
         experiment.options.evalSize = 100;
         experiment.options.out = dir;
+        experiment.options.overwrite = true; // write in dir itself, not a dated sub-folder
         Summary summary = experiment.run();
 
         for (String file : List.of("summary.json", "index.html", "invariance-profile.png")) {

@@ -16,15 +16,39 @@ final class ExperimentFiles {
     private ExperimentFiles() {
     }
 
-    /** The top-level files (non-trivial, PNGs really PNG) and each model directory's CSV, JSONL, PNG and HTML. */
-    /** Every link of the summary page points at a file that exists (no dead links). */
-    static void assertLinksResolve(Path dir) throws IOException {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("href=\"([^\"]+)\"")
-                .matcher(Files.readString(dir.resolve("index.html")));
-        while (m.find()) {
-            assertTrue(Files.exists(dir.resolve(m.group(1))), "dead link in index.html: " + m.group(1));
+    /**
+     * Every link of every page written under {@code dir} (the summary, the comparison page, each
+     * listener-written model page, at any depth) resolves: a file link to a file that exists, an
+     * anchor to an id on the same page. No external links.
+     *
+     * @return the number of pages checked
+     */
+    static int assertLinksResolve(Path dir) throws IOException {
+        List<Path> pages;
+        try (var walk = Files.walk(dir)) {
+            pages = walk.filter(p -> p.toString().endsWith(".html")).toList();
         }
+        assertTrue(Files.exists(dir.resolve("index.html")), "no index.html in " + dir);
+        java.util.regex.Pattern href = java.util.regex.Pattern.compile("href=\"([^\"]+)\"");
+        for (Path page : pages) {
+            String html = Files.readString(page);
+            java.util.regex.Matcher m = href.matcher(html);
+            while (m.find()) {
+                String link = m.group(1).replace("&amp;", "&");
+                if (link.startsWith("#")) {
+                    assertTrue(html.contains("id=\"" + link.substring(1) + "\""), "anchor without target in " + page
+                            + ": " + link);
+                    continue;
+                }
+                assertTrue(!link.contains("://"), "external link in " + page + ": " + link);
+                Path target = page.getParent().resolve(link.replaceAll("#.*$", "")).normalize();
+                assertTrue(Files.isRegularFile(target), "dead link in " + page + ": " + link);
+            }
+        }
+        return pages.size();
     }
+
+    /** The top-level files (non-trivial, PNGs really PNG) and each model directory's CSV, JSONL, PNG and HTML. */
 
     static void assertWritten(Path dir, List<String> topLevel, List<String> models) throws IOException {
         for (String file : topLevel) {

@@ -27,6 +27,7 @@ class OodTransferTest {
         experiment.options.trainSize = 300;
         experiment.options.evalSize = 100;
         experiment.options.out = dir;
+        experiment.options.overwrite = true; // write in dir itself, not a dated sub-folder
         experiment.probabilities = new double[] {0, 1};
         Summary summary = experiment.run();
 

@@ -28,6 +28,7 @@ class PretrainedTest {
         experiment.options.trainSize = 300;
         experiment.options.evalSize = 100;
         experiment.options.out = dir;
+        experiment.options.overwrite = true; // write in dir itself, not a dated sub-folder
         experiment.pretrainEpochs = 1;
         experiment.pretrainSize = 300;
         Summary summary = experiment.run();

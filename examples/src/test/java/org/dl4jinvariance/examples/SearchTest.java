@@ -28,6 +28,7 @@ class SearchTest {
         search.options.trainSize = 300;
         search.options.evalSize = 100;
         search.options.out = dir;
+        search.options.overwrite = true; // write in dir itself, not a dated sub-folder
         search.candidates = 3;
         search.groups = List.of("plain", "C4");
         search.widths = List.of(4);

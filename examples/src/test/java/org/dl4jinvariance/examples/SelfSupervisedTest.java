@@ -25,6 +25,7 @@ class SelfSupervisedTest {
         experiment.options.trainSize = 300;
         experiment.options.evalSize = 100;
         experiment.options.out = dir;
+        experiment.options.overwrite = true; // write in dir itself, not a dated sub-folder
         experiment.probeEpochs = 2;
         Summary summary = experiment.run();
 

@@ -28,6 +28,7 @@ class SequencesTest {
         experiment.options.trainSize = 128;
         experiment.options.evalSize = 64;
         experiment.options.out = dir;
+        experiment.options.overwrite = true; // write in dir itself, not a dated sub-folder
         experiment.hidden = 8;
         experiment.channels = 6;
         Summary summary = experiment.run();

@@ -33,6 +33,11 @@ public final class ChartsReporter implements Reporter {
     }
 
     @Override
+    public void trainingScore(int epoch, double score) {
+        charts.addScore(epoch, score);
+    }
+
+    @Override
     public void record(EpochReport record) {
         charts.add(record);
     }

@@ -26,8 +26,12 @@ public final class CsvReporter implements Reporter {
 
     /** The file name inside the directory. */
     public static final String FILE_NAME = "invariance.csv";
-    /** The header row. */
-    public static final String HEADER = "run,epoch,dataSet,layer,depth,metric,mean,ciLow,ciHigh,n,notApplicable,failure";
+    /**
+     * The header row. {@code role} is the data set's {@link org.dl4jinvariance.listeners.DataRole}
+     * ({@code IN_DISTRIBUTION}, {@code OUT_OF_DISTRIBUTION}); out-of-distribution sets have no
+     * accuracy rows unless the listener was asked for them.
+     */
+    public static final String HEADER = "run,epoch,dataSet,layer,depth,metric,mean,ciLow,ciHigh,n,notApplicable,failure,role";
 
     private final Path dir;
     private AppendOnlyFile file;
@@ -70,22 +74,24 @@ public final class CsvReporter implements Reporter {
     public void record(EpochReport record) {
         if (record.failed()) {
             String what = record.reporter() == null ? "" : "reporter " + record.reporter() + ": ";
-            line(runId, record.epoch(), record.dataSet(), null, null, null, null, what + record.failure());
+            line(runId, record.epoch(), record.dataSet(), null, null, null, null, what + record.failure(),
+                    record.dataSet() == null ? "" : record.role().name());
             return;
         }
         for (MetricRow row : MetricRow.of(record)) {
-            line(runId, row.epoch(), row.dataSet(), row.layer(), row.depth(), row.metric(), row.value(), null);
+            line(runId, row.epoch(), row.dataSet(), row.layer(), row.depth(), row.metric(), row.value(), null,
+                    record.role().name());
         }
     }
 
     private void line(String run, int epoch, String dataSet, String layer, Integer depth, String metric,
-                      MetricValue v, String failure) {
+                      MetricValue v, String failure, String role) {
         boolean has = v != null && v.isApplicable();
         List<String> cells = List.of(run, Integer.toString(epoch), nz(dataSet), nz(layer),
                 depth == null ? "" : depth.toString(), nz(metric),
                 has ? Double.toString(v.mean()) : "", has ? Double.toString(v.ciLow()) : "",
                 has ? Double.toString(v.ciHigh()) : "", v == null ? "" : Integer.toString(v.n()),
-                v == null || v.isApplicable() ? "" : v.notApplicable(), nz(failure));
+                v == null || v.isApplicable() ? "" : v.notApplicable(), nz(failure), role);
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) {
                 pending.append(',');

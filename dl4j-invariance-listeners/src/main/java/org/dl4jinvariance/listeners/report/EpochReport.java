@@ -1,6 +1,7 @@
 package org.dl4jinvariance.listeners.report;
 
 import java.util.Objects;
+import org.dl4jinvariance.listeners.DataRole;
 import org.dl4jinvariance.metric.InvarianceReport;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
@@ -24,11 +25,19 @@ public final class EpochReport {
     private final String reporter;
     private final String failure;
     private final long millis;
+    private final DataRole role;
 
+    /** A record of an in-distribution data set (see the full constructor). */
+    public EpochReport(int epoch, String dataSet, InvarianceReport report, String reporter, String failure, long millis) {
+        this(epoch, dataSet, report, reporter, failure, millis, null);
+    }
+
+    /** @param role the data set's role; null means {@link DataRole#IN_DISTRIBUTION} */
     @JsonCreator
     public EpochReport(@JsonProperty("epoch") int epoch, @JsonProperty("dataSet") String dataSet,
                        @JsonProperty("report") InvarianceReport report, @JsonProperty("reporter") String reporter,
-                       @JsonProperty("failure") String failure, @JsonProperty("millis") long millis) {
+                       @JsonProperty("failure") String failure, @JsonProperty("millis") long millis,
+                       @JsonProperty("role") DataRole role) {
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
         }
@@ -42,6 +51,18 @@ public final class EpochReport {
         this.reporter = reporter;
         this.failure = failure;
         this.millis = millis;
+        this.role = role == null ? DataRole.IN_DISTRIBUTION : role;
+    }
+
+    /** The same record with the data set's role. */
+    public EpochReport withRole(DataRole role) {
+        return new EpochReport(epoch, dataSet, report, reporter, failure, millis, role);
+    }
+
+    /** The role of the data set this record is about ({@link DataRole#IN_DISTRIBUTION} by default). */
+    @JsonProperty
+    public DataRole role() {
+        return role;
     }
 
     /** A successful evaluation of {@code dataSet} that took {@code millis} milliseconds. */
@@ -132,12 +153,12 @@ public final class EpochReport {
     public boolean equals(Object o) {
         return o instanceof EpochReport r && r.epoch == epoch && Objects.equals(r.dataSet, dataSet)
                 && Objects.equals(r.report, report) && Objects.equals(r.reporter, reporter)
-                && Objects.equals(r.failure, failure) && r.millis == millis;
+                && Objects.equals(r.failure, failure) && r.millis == millis && r.role == role;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(epoch, dataSet, report, reporter, failure, millis);
+        return Objects.hash(epoch, dataSet, report, reporter, failure, millis, role);
     }
 
     @Override

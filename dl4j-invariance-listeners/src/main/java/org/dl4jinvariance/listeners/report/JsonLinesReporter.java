@@ -66,6 +66,12 @@ public final class JsonLinesReporter implements Reporter {
         line.put("run", runId);
         line.put("dataSets", settings.dataSets());
         line.put("settings", settings.values());
+        Map<String, String> roles = new LinkedHashMap<>();
+        settings.dataSets().forEach(d -> roles.put(d, settings.role(d).name()));
+        line.put("roles", roles);
+        if (settings.model() != null) {
+            line.put("model", settings.model());
+        }
         open();
         file.append(json(line) + "\n");
     }
@@ -95,6 +101,7 @@ public final class JsonLinesReporter implements Reporter {
             line.put("run", runId);
             line.put("epoch", row.epoch());
             line.put("dataSet", row.dataSet());
+            line.put("role", record.role().name());
             line.put("layer", row.layer());
             line.put("depth", row.depth());
             line.put("metric", row.metric());

@@ -22,6 +22,14 @@ public interface Reporter {
     /** One data set at one epoch: a report, or a failure ({@link EpochReport#failed()}). */
     void record(EpochReport record) throws Exception;
 
+    /**
+     * The model's training score (loss) at the end of {@code epoch}, as DL4J reports it
+     * ({@code model.score()}: the last minibatch's loss); called before that epoch's records. NaN
+     * when the model has no score yet.
+     */
+    default void trainingScore(int epoch, double score) throws Exception {
+    }
+
     /** Every record of {@code epoch} has been delivered: flush files, redraw charts. */
     default void epochEnd(int epoch) throws Exception {
     }

@@ -67,7 +67,8 @@ class ChartsReporterTest {
         }
         BufferedImage profile = readPng(Files.readAllBytes(dir.resolve(ChartsReporter.PROFILE_FILE)));
         assertEquals(3 * ReportCharts.WIDTH, profile.getWidth());
-        assertEquals(6, charts.files().size());
+        assertEquals(7, charts.files().size(), "one grid per layer, the layer profile and the per-class bars");
+        assertTrue(Files.exists(dir.resolve("per-class.png")));
         try (Stream<Path> files = Files.list(dir)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary files left behind");
         }

@@ -32,7 +32,7 @@ class HtmlReporterTest {
         assertTrue(page.contains("java.lang.IllegalStateException: &lt;broken&gt;"), "failures are listed, escaped");
         assertFalse(page.contains("<broken>"));
         // The latest table shows the reported numbers.
-        assertTrue(page.contains(Fixtures.report(3, "heldOut", 1).get("conv2", "invariance").format()));
+        assertTrue(page.contains(ValueFormat.cell("invariance", Fixtures.report(3, "heldOut", 1).get("conv2", "invariance"))));
         // Self-contained: no external resources, every image is an embedded PNG.
         assertFalse(page.contains("src=\"http"), "external resource");
         assertFalse(page.contains("href=\"http"), "external link");
@@ -42,7 +42,7 @@ class HtmlReporterTest {
             ChartsReporterTest.readPng(Base64.getDecoder().decode(m.group(1)));
             images++;
         }
-        assertEquals(1 + Fixtures.LAYERS.size(), images, "layer profile plus one grid per layer");
+        assertEquals(2 + Fixtures.LAYERS.size(), images, "per-class bars, layer profile and one grid per layer");
         assertEquals(2, page.split("<details>", -1).length - 1, "epochs 2 and 1 under earlier epochs");
     }
 }

@@ -1,0 +1,2 @@
+/** Invariance and equivariance evaluation on Apache Spark. */
+package org.dl4jinvariance.spark;
