@@ -29,4 +29,9 @@ public interface Benchmark {
     default double[] measureOnce() {
         return null;
     }
+
+    /** What the runner prints after the row's figures (e.g. a precision reached), or "" for nothing. */
+    default String note() {
+        return "";
+    }
 }

@@ -37,6 +37,8 @@ public final class BenchmarkRunner {
         // issue 5: listener
         rows.add(ListenerOverheadBenchmark.listener());
         rows.add(ListenerOverheadBenchmark.forwardFloor());
+        // issue 16: measure only as much as needed
+        rows.add(ListenerOverheadBenchmark.targetPrecision(0.01));
         // issue 13: a long run with every file reporter neither leaks nor slows down
         rows.add(ListenerSoakBenchmark.memory());
         rows.add(ListenerSoakBenchmark.time());
@@ -58,8 +60,9 @@ public final class BenchmarkRunner {
             }
             double[] once = b.measureOnce();
             double[] r = once != null ? once : measure(b, repeats);
-            System.out.printf(Locale.ROOT, "%-70s %10.1f %10.1f %7.3f %7s%n", b.name(), r[0], r[1], r[0] / r[1],
-                    Double.isNaN(b.target()) ? "-" : String.format(Locale.ROOT, "%.2f", b.target()));
+            System.out.printf(Locale.ROOT, "%-70s %10.1f %10.1f %7.3f %7s%s%n", b.name(), r[0], r[1], r[0] / r[1],
+                    Double.isNaN(b.target()) ? "-" : String.format(Locale.ROOT, "%.2f", b.target()),
+                    b.note().isEmpty() ? "" : "  " + b.note());
         }
     }
 

@@ -16,6 +16,8 @@ import org.dl4jinvariance.group.Groups;
 import org.dl4jinvariance.listeners.InvarianceListener;
 import org.dl4jinvariance.listeners.report.EpochReport;
 import org.dl4jinvariance.listeners.report.Reporters;
+import org.dl4jinvariance.metric.Precision;
+import java.util.Locale;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -33,6 +35,12 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * <p>A second row, {@link #forwardFloor()}, times only the plain inference passes such an
  * evaluation cannot avoid ({@code output(x, false)} on the two 4 × 1,000-row orbits, prepared
  * beforehand) against the same training epoch: the floor under the listener's ratio.
+ *
+ * <p>A third row, {@link #targetPrecision(double)}, is the listener with
+ * {@code targetPrecision(h)} (issue 16; target ≤ 0.10 of an epoch), its note the precision
+ * reached by the last evaluation of each data set: n, whether every reported 95% CI half-width
+ * is at most h, and the largest with its layer, metric and standard deviation (sd = half-width ·
+ * √n / 1.96, what decides the n that h needs: (1.96·sd/h)²).
  */
 final class ListenerOverheadBenchmark implements Benchmark {
 
@@ -41,6 +49,7 @@ final class ListenerOverheadBenchmark implements Benchmark {
     static final int OOD = 1_000;
 
     private final boolean floorOnly;
+    private final double targetPrecision;     // 0: the listener's defaults (every example)
     private MultiLayerNetwork net;
     private INDArray heldOutOrbit;
     private INDArray oodOrbit;
@@ -48,22 +57,31 @@ final class ListenerOverheadBenchmark implements Benchmark {
     private DataSetIterator train;
     private long sink;
 
-    private ListenerOverheadBenchmark(boolean floorOnly) {
+    private ListenerOverheadBenchmark(boolean floorOnly, double targetPrecision) {
         this.floorOnly = floorOnly;
+        this.targetPrecision = targetPrecision;
     }
 
     /** The listener with its defaults against a training epoch. */
     static ListenerOverheadBenchmark listener() {
-        return new ListenerOverheadBenchmark(false);
+        return new ListenerOverheadBenchmark(false, 0);
     }
 
     /** The plain forward passes of the two orbits against a training epoch (no target). */
     static ListenerOverheadBenchmark forwardFloor() {
-        return new ListenerOverheadBenchmark(true);
+        return new ListenerOverheadBenchmark(true, 0);
+    }
+
+    /** The listener with {@code targetPrecision(h)} against a training epoch (target ≤ 0.10). */
+    static ListenerOverheadBenchmark targetPrecision(double h) {
+        return new ListenerOverheadBenchmark(false, h);
     }
 
     @Override
     public String name() {
+        if (targetPrecision > 0) {
+            return "listener targetPrecision(" + targetPrecision + ") (C4, <= 1000 held-out + 1000 OOD) / training epoch";
+        }
         return floorOnly ? "output() on the 2 x 4000 orbit rows alone / training epoch (8000 MNIST, LeNet)"
                 : "listener per epoch (C4, 1000 held-out + 1000 OOD) / training epoch (8000 MNIST, LeNet)";
     }
@@ -77,7 +95,11 @@ final class ListenerOverheadBenchmark implements Benchmark {
     public void setUp() {
         net = lenet();
         train = Datasets.mnist().iterator(64, 0, TRAIN);
-        listener = InvarianceListener.builder()
+        InvarianceListener.Builder b = InvarianceListener.builder();
+        if (targetPrecision > 0) {
+            b.targetPrecision(targetPrecision);
+        }
+        listener = b
                 .inputAction(ImageActions.rotation(Groups.c4()))
                 .evaluate("heldOut", Datasets.mnist().iterator(250, TRAIN, HELD_OUT))
                 .evaluate("ood-fashion", Datasets.fashionMnist().iterator(250, 0, OOD))
@@ -100,6 +122,23 @@ final class ListenerOverheadBenchmark implements Benchmark {
                 throw new IllegalStateException("The listener failed during the benchmark: " + r.failure());
             }
         }
+    }
+
+    /** Per data set, the precision of the listener's last evaluation (n, met, largest half-width, where, its sd). */
+    @Override
+    public String note() {
+        if (targetPrecision == 0 || listener.history().isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String dataSet : listener.dataSetNames()) {
+            java.util.Map<Integer, org.dl4jinvariance.metric.InvarianceReport> h = listener.history(dataSet);
+            Precision p = h.get(java.util.Collections.max(h.keySet())).precision().orElseThrow();
+            sb.append(String.format(Locale.ROOT, "%s: n=%d met=%s largest half-width %.4f at %s/%s (sd %.3f); ",
+                    dataSet, p.n(), p.met(), p.largestHalfWidth(), p.layer(), p.metric(),
+                    p.largestHalfWidth() * Math.sqrt(p.n()) / 1.96));
+        }
+        return sb.toString().trim();
     }
 
     @Override

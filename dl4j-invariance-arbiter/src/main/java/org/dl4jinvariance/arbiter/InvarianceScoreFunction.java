@@ -90,6 +90,8 @@ public final class InvarianceScoreFunction implements ScoreFunction {
     private double lossWeight;
     private Double maxMetric;
     private Double minMetric;
+    /** The evaluator's target 95% CI half-width, or null to evaluate every example up to maxExamples. */
+    private Double targetPrecision;
 
     @JsonIgnore
     private transient ThreadLocal<ScoreBreakdown> last;
@@ -180,6 +182,9 @@ public final class InvarianceScoreFunction implements ScoreFunction {
             wanted = layer != null ? probe.resolve(layer) : rule.metric().outputOnly() ? probe.outputLayer() : null;
             InvarianceEvaluator.Builder eb = InvarianceEvaluator.builder().inputAction(inputAction())
                     .distance(distance).maxExamples(maxExamples).seed(seed);
+            if (targetPrecision != null) {
+                eb.targetPrecision(targetPrecision);
+            }
             if (wanted != null) {
                 eb.layers(wanted);
             }
@@ -266,13 +271,14 @@ public final class InvarianceScoreFunction implements ScoreFunction {
                 && Objects.equals(layer, f.layer) && distance == f.distance && data.equals(f.data)
                 && maxExamples == f.maxExamples && seed == f.seed && metricWeight == f.metricWeight
                 && accuracyWeight == f.accuracyWeight && lossWeight == f.lossWeight
-                && Objects.equals(maxMetric, f.maxMetric) && Objects.equals(minMetric, f.minMetric);
+                && Objects.equals(maxMetric, f.maxMetric) && Objects.equals(minMetric, f.minMetric)
+                && Objects.equals(targetPrecision, f.targetPrecision);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(group, actionClass, metric, layer, distance, data, maxExamples, seed, metricWeight, accuracyWeight,
-                lossWeight, maxMetric, minMetric);
+                lossWeight, maxMetric, minMetric, targetPrecision);
     }
 
     @Override
@@ -365,6 +371,19 @@ public final class InvarianceScoreFunction implements ScoreFunction {
             return this;
         }
 
+        /**
+         * The evaluator's {@link org.dl4jinvariance.metric.EvaluatorSettings#targetPrecision
+         * targetPrecision}: examples in a seeded random order until every reported 95% CI
+         * half-width is at most h, or maxExamples (default: none, every example).
+         *
+         * @throws IllegalArgumentException for h ≤ 0, NaN or infinite, naming h
+         */
+        public Builder targetPrecision(double h) {
+            InvarianceEvaluator.builder().targetPrecision(h);     // the one validation, with its message
+            f.targetPrecision = h;
+            return this;
+        }
+
         /** The evaluator's seed (chunk shuffles and bootstrap). */
         public Builder seed(long seed) {
             f.seed = seed;
@@ -413,6 +432,7 @@ public final class InvarianceScoreFunction implements ScoreFunction {
             copy.data = f.data;
             copy.maxExamples = f.maxExamples;
             copy.seed = f.seed;
+            copy.targetPrecision = f.targetPrecision;
             copy.metricWeight = s.metricWeight();
             copy.accuracyWeight = s.accuracyWeight();
             copy.lossWeight = s.lossWeight();

@@ -26,10 +26,14 @@ import org.nd4j.linalg.dataset.DataSet;
  *       first, so the distinct-input baseline sets (consecutive examples) are random examples.</li>
  *   <li>Driver: {@link #report(Collection, int, String)} appends every chunk's values in index
  *       order and summarizes them (ratio keys divided by the mean of all baseline references,
- *       then mean and seeded 95% bootstrap CI per key, {@link MetricValue#of}). The bootstrap
- *       resamples the values in that order, so the same chunks give the same report, bit for
- *       bit, however they were spread over machines.</li>
+ *       then mean and seeded 95% bootstrap CI per key, {@link MetricValue#of}, or
+ *       {@link MetricValue#ofRatio} for ratio keys, whose CI also resamples the references).
+ *       The bootstrap resamples the values in that order, so the same chunks give the same
+ *       report, bit for bit, however they were spread over machines.</li>
  * </ol>
+ *
+ * <p>A target precision or sampled elements are single-machine only
+ * ({@link InvarianceEvaluator#requireWholeEvaluation}); {@code chunked(...)} refuses them.
  */
 public final class ChunkedEvaluation {
 

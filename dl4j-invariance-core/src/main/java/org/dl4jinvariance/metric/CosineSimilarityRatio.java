@@ -39,9 +39,15 @@ public final class CosineSimilarityRatio implements OrbitMetric {
         return EnumSet.of(OrbitStatistic.GRAM, OrbitStatistic.BASELINE_GRAM);
     }
 
+    /** True: the plug-in value on the k sampled members and on sets of k distinct inputs. */
+    @Override
+    public boolean supportsSampledElements() {
+        return true;
+    }
+
     @Override
     public MetricSamples compute(OrbitActivations o) {
-        int n = o.group().order();
+        int n = o.members();
         double[] values = new double[o.examples()];
         for (int b = 0; b < values.length; b++) {
             final int x = b;

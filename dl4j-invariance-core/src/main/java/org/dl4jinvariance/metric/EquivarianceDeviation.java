@@ -67,29 +67,56 @@ public final class EquivarianceDeviation implements OrbitMetric {
         return EnumSet.of(OrbitStatistic.GRAM, OrbitStatistic.BASELINE_GRAM, OrbitStatistic.EQUIVARIANCE);
     }
 
+    /** True: an unbiased estimate from the k sampled members (see {@link #meanOverGroup}). */
+    @Override
+    public boolean supportsSampledElements() {
+        return true;
+    }
+
+    /**
+     * (1/|G|) Σ_g t_g from the terms of an orbit's members: their mean over the whole orbit, or,
+     * for k sampled members (member 0 the identity, the others a uniform draw of k − 1 of the
+     * |G| − 1 others), the unbiased (1/|G|)·(t_e + (|G| − 1)/(k − 1)·Σ_{j≥1} t_j).
+     */
+    static double meanOverGroup(OrbitActivations o, double[] terms) {
+        int k = o.members();
+        if (!o.sampled()) {
+            double sum = 0;
+            for (int g = 0; g < k; g++) {
+                sum += terms[g];
+            }
+            return sum / k;
+        }
+        int order = o.group().order();
+        double others = 0;
+        for (int j = 1; j < k; j++) {
+            others += terms[j];
+        }
+        return (terms[0] + (order - 1) * others / (k - 1)) / order;
+    }
+
     @Override
     public MetricSamples compute(OrbitActivations o) {
         if (!o.hasEquivariance()) {
             String reason = o.equivarianceReason();
             return new MetricSamples().notApplicable(KEY, reason).notApplicable(NORMALIZED_KEY, reason);
         }
-        int n = o.group().order();
+        int n = o.members();
         double[] values = new double[o.examples()];
+        double[] terms = new double[n];
         for (int b = 0; b < values.length; b++) {
-            double sum = 0;
             for (int g = 0; g < n; g++) {
-                sum += distance.fromInnerProducts(o.inner(b, g, g), o.transformedNormSq(b, g), o.equivarianceInner(b, g));
+                terms[g] = distance.fromInnerProducts(o.inner(b, g, g), o.transformedNormSq(b, g), o.equivarianceInner(b, g));
             }
-            values[b] = sum / n;
+            values[b] = meanOverGroup(o, terms);
         }
         double[] baseline = new double[o.sets()];
         for (int s = 0; s < baseline.length; s++) {
-            double sum = 0;
             for (int g = 0; g < n; g++) {
-                sum += distance.fromInnerProducts(o.baselineInner(s, g, g), o.baselineTransformedNormSq(s, g),
+                terms[g] = distance.fromInnerProducts(o.baselineInner(s, g, g), o.baselineTransformedNormSq(s, g),
                         o.baselineEquivarianceInner(s, g));
             }
-            baseline[s] = sum / n;
+            baseline[s] = meanOverGroup(o, terms);
         }
         return new MetricSamples().put(KEY, values).putRatio(NORMALIZED_KEY, values, baseline);
     }

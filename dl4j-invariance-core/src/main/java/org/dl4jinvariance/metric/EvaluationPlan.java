@@ -36,11 +36,14 @@ final class EvaluationPlan {
     /** Where Gram matrices and equivariance products are computed (resolved: JAVA or ND4J). */
     final ReductionPath reduction;
     private final Map<String, OrbitReducer> reducers = new LinkedHashMap<>();
+    /** Draws each chunk's sampled elements in turn, or null for whole orbits. */
+    private final java.util.Random elementDraws;
+    private final int sampleElements;
 
     /** A plan reducing on {@link ReductionPath#AUTO}'s path. */
     EvaluationPlan(ModelProbe probe, GroupAction action, Examples first, List<OrbitMetric> explicitMetrics,
             List<OrbitMetric> defaults, List<String> requested, Map<String, FieldType> fieldTypes, List<String> actedInputs) {
-        this(probe, action, first, explicitMetrics, defaults, requested, fieldTypes, actedInputs, ReductionPath.AUTO.resolve());
+        this(probe, action, first, explicitMetrics, defaults, requested, fieldTypes, actedInputs, ReductionPath.AUTO);
     }
 
     /**
@@ -48,19 +51,51 @@ final class EvaluationPlan {
      * @param defaults        the default metrics
      * @param requested       the user's layers, or null for every layer
      * @param actedInputs     the inputs the user named, or null for every input the action acts on
-     * @param reduction       JAVA or ND4J
+     * @param reduction       where to reduce (AUTO resolved against the backend)
      */
     EvaluationPlan(ModelProbe probe, GroupAction action, Examples first, List<OrbitMetric> explicitMetrics,
             List<OrbitMetric> defaults, List<String> requested, Map<String, FieldType> fieldTypes, List<String> actedInputs,
             ReductionPath reduction) {
-        this.reduction = reduction;
+        this(probe, action, first, explicitMetrics, defaults, requested, fieldTypes, actedInputs, 0, 0, reduction);
+    }
+
+    /** A plan sampling {@code sampleElements} elements per example, reducing on {@link ReductionPath#AUTO}'s path. */
+    EvaluationPlan(ModelProbe probe, GroupAction action, Examples first, List<OrbitMetric> explicitMetrics,
+            List<OrbitMetric> defaults, List<String> requested, Map<String, FieldType> fieldTypes, List<String> actedInputs,
+            int sampleElements, long seed) {
+        this(probe, action, first, explicitMetrics, defaults, requested, fieldTypes, actedInputs, sampleElements, seed,
+                ReductionPath.AUTO);
+    }
+
+    /**
+     * @param sampleElements k elements per example, or 0 (or |G|) for whole orbits
+     * @param seed           the seed of the element draws
+     * @param reduction      where to reduce; AUTO is resolved here (JAVA when elements are sampled)
+     * @throws IllegalArgumentException for {@link ReductionPath#ND4J} with sampled elements
+     */
+    EvaluationPlan(ModelProbe probe, GroupAction action, Examples first, List<OrbitMetric> explicitMetrics,
+            List<OrbitMetric> defaults, List<String> requested, Map<String, FieldType> fieldTypes, List<String> actedInputs,
+            int sampleElements, long seed, ReductionPath reduction) {
         this.group = action.group();
+        boolean sampling = sampleElements > 0 && sampleElements < group.order();
+        this.sampleElements = sampling ? sampleElements : 0;
+        this.elementDraws = sampling ? new java.util.Random(seed ^ ELEMENT_DRAWS_SALT) : null;
+        this.reduction = reduction.resolve(sampling ? sampleElements : 0);
         this.labelled = first.labels() != null;
         this.metrics = chooseMetrics(explicitMetrics, defaults);
 
         LinkedHashSet<Perturbation> perts = new LinkedHashSet<>();
         metrics.forEach(m -> perts.addAll(m.perturbations()));
         this.inputs = OrbitInputs.plan(probe, action, actedInputs, first, List.copyOf(perts));
+        if (sampling) {
+            inputs.sampling(sampleElements);
+            for (OrbitMetric m : metrics) {
+                if (!m.supportsSampledElements()) {
+                    throw new IllegalArgumentException("Metric " + m.describe() + " reads whole orbits (its "
+                            + "supportsSampledElements() is false); sampleElements(" + sampleElements + ") cannot be used with it");
+                }
+            }
+        }
 
         LinkedHashSet<String> wanted = new LinkedHashSet<>();
         for (String l : requested == null ? probe.layerNames() : requested) {
@@ -89,7 +124,7 @@ final class EvaluationPlan {
                 }
             }
             reducers.put(key, new OrbitReducer(layer, stats, List.copyOf(perts), fields.isNhwc(key),
-                    userFields.contains(key), reduction.reduction()));
+                    userFields.contains(key), this.reduction.reduction()));
         }
     }
 
@@ -111,6 +146,13 @@ final class EvaluationPlan {
         return List.copyOf(chosen);
     }
 
+    private static final long ELEMENT_DRAWS_SALT = 0xE1E3E27L;
+
+    /** k when each example is evaluated at k sampled elements, else 0. */
+    int sampleElements() {
+        return sampleElements;
+    }
+
     /** True when {@code m} is reported at {@code layer} and applies there. */
     static boolean applies(OrbitMetric m, ProbedLayer layer) {
         return m.reportsAt(layer) && m.notApplicableReason(layer) == null;
@@ -123,8 +165,10 @@ final class EvaluationPlan {
      */
     Map<String, OrbitActivations> contexts(ModelProbe probe, Examples chunk, int[] classes) {
         int b = chunk.size();
+        ElementSample sample = elementDraws == null ? null
+                : ElementSample.draw(elementDraws, group.order(), group.identity(), sampleElements, b);
         Map<String, OrbitActivations> contexts = new LinkedHashMap<>();
-        probe.forward(inputs.inputs(chunk), inputs.masks(chunk), layers, new ActivationVisitor() {
+        probe.forward(inputs.inputs(chunk, sample), inputs.masks(chunk, sample), layers, new ActivationVisitor() {
             @Override
             public void visit(String layer, INDArray act) {
                 Future<?> pending = visitConcurrently(layer, act);
@@ -135,7 +179,7 @@ final class EvaluationPlan {
 
             @Override
             public Future<?> visitConcurrently(String layer, INDArray act) {
-                OrbitReducer.Reduction r = reducers.get(layer).reduce(act, b, classes);
+                OrbitReducer.Reduction r = reducers.get(layer).reduce(act, b, classes, sample);
                 contexts.put(layer, r.context());
                 return r.pending() == null ? null : PendingReduction.start(r);
             }

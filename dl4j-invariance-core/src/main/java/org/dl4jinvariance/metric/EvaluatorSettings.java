@@ -33,6 +33,8 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
     long maxBatchBytes;     // 0: the default, MemoryBudget.defaultBytes() when the evaluation runs
     long seed = InvarianceEvaluator.DEFAULT_SEED;
     ReductionPath reduction = ReductionPath.AUTO;
+    double targetPrecision;     // 0: none, every example up to maxExamples is evaluated
+    int sampleElements;         // 0: every example's whole orbit
 
     protected EvaluatorSettings() {
     }
@@ -184,6 +186,81 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
         return self();
     }
 
+    /**
+     * Measure only as many examples as needed: the up to {@code maxExamples} examples are taken
+     * in a seeded random order, chunk by chunk, until every reported metric's 95% bootstrap CI
+     * half-width, (ciHigh − ciLow)/2, is at most {@code h} on every probed layer, or
+     * {@code maxExamples} is reached. Every metric value the report holds counts (n/a ones
+     * excluded); a NaN value is never precise enough. The report records n, whether the target
+     * was met and the largest half-width ({@link InvarianceReport#precision()}).
+     *
+     * <p>Stopping rule: after each chunk, the normal-approximation half-width
+     * 1.96·sd/√n of every key (sd from running sums; for a normalized key divided by the mean
+     * of its distinct-input references) is checked first, because it is cheap; only when all
+     * are at most h is the report made, and the target counts as met only when the seeded
+     * bootstrap half-widths of that report — what is reported — are at most h, else more
+     * examples are added. Chunks start at max(64, 2·|G|) examples and each adds half the
+     * examples seen so far (at most the memory-bounded chunk of {@link #maxBatchBytes}), so
+     * the evaluation stops at most 50% past the n it needs.
+     *
+     * <p>Memory: the seeded random order needs every candidate example at hand, so the inputs
+     * (features, labels and masks, not activations) of up to {@code maxExamples} examples are
+     * read from the iterator and held: {@code maxExamples × bytes per example}, e.g. 3 MB for
+     * 1,000 MNIST images, 600 MB for 1,000 float 224×224×3 images. The examples are the same
+     * ones a full evaluation reads (the iterator's first {@code maxExamples}), so a run with a
+     * target evaluates a seeded random subset of the full evaluation's examples. Without a target
+     * nothing changes: examples are streamed in the iterator's order, as before.
+     *
+     * @param h the largest acceptable 95% CI half-width, in each metric's own units
+     * @throws IllegalArgumentException for h ≤ 0, NaN or infinite, naming h
+     */
+    public B targetPrecision(double h) {
+        if (!(h > 0) || Double.isInfinite(h)) {
+            throw new IllegalArgumentException("targetPrecision must be a finite 95% CI half-width > 0, got " + h);
+        }
+        this.targetPrecision = h;
+        return self();
+    }
+
+    /**
+     * For large groups (C8, C16, D8, D16, sampled rotation angles): evaluate each example at k of
+     * the |G| group elements instead of all, so a forward pass holds k rows per example, not |G|.
+     * Each example's elements are its own seeded draw: the identity e, always (equivariance
+     * compares f(g·x) with ρ(g)·f(x), so f(x) is needed), and k − 1 of the other |G| − 1 elements,
+     * uniformly without replacement. k = |G| is the whole orbit, the evaluation without sampling.
+     *
+     * <p>The estimators, per example x with sampled elements S = {e, g_1, …, g_{k−1}}:
+     * <ul>
+     * <li>equivariance, consistency, accuracy (means over G of a per-element term t_g):
+     *     (1/|G|)·(t_e + (|G| − 1)/(k − 1)·Σ_{j≥1} t_{g_j}), an <b>unbiased</b> estimate of the
+     *     full (1/|G|)·Σ_g t_g (each of the |G| − 1 others is drawn with probability (k − 1)/(|G| − 1));</li>
+     * <li>invariance, prediction KL, cosine similarity (spreads about the orbit centroid): the same
+     *     formula on the k sampled points, centroid included — a plug-in estimate, <b>biased low</b>
+     *     for k &lt; |G|, since a k-point centroid sits closer to its points (for the squared
+     *     Euclidean distance the expectation is exactly (k − 1)/k · |G|/(|G| − 1) times the full
+     *     value). Their normalized forms divide by baselines computed the same way on sets of k
+     *     distinct inputs, which shrink by the same (k − 1)/k, so the normalized values estimate
+     *     the full normalized values (exactly in expectation of numerator and denominator for the
+     *     squared Euclidean distance, approximately for cosine distance); read the normalized forms
+     *     when sampling;</li>
+     * <li>per-element accuracies accuracy[g] are not applicable (each example sees only k elements).</li>
+     * </ul>
+     * The CIs stay honest about the sampling: every example's value is computed from its own
+     * independent draw of elements, so the per-example values are i.i.d. over (example, draw)
+     * and the bootstrap over examples resamples both sources of variation.
+     *
+     * @param k elements per example, 2 ≤ k ≤ |G| (the upper bound is checked when the evaluator is built)
+     * @throws IllegalArgumentException for k &lt; 2, naming k
+     */
+    public B sampleElements(int k) {
+        if (k < 2) {
+            throw new IllegalArgumentException("sampleElements must be >= 2 (the identity and at least one other "
+                    + "element), got " + k);
+        }
+        this.sampleElements = k;
+        return self();
+    }
+
     /** Seed of the chunk shuffles and the bootstrap (default {@value InvarianceEvaluator#DEFAULT_SEED}). */
     public B seed(long seed) {
         this.seed = seed;
@@ -228,6 +305,8 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
         b.maxBatch = maxBatch;
         b.maxBatchBytes = maxBatchBytes;
         b.seed = seed;
+        b.targetPrecision = targetPrecision;
+        b.sampleElements = sampleElements;
         b.actedInputs = actedInputs;
         b.reduction = reduction;
         return b.build();
@@ -250,6 +329,12 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
         s.put("seed", String.valueOf(seed));
         if (reduction != ReductionPath.AUTO) {
             s.put("reduction", reduction.name());
+        }
+        if (targetPrecision > 0) {
+            s.put("targetPrecision", String.valueOf(targetPrecision));
+        }
+        if (sampleElements > 0) {
+            s.put("sampleElements", String.valueOf(sampleElements));
         }
         return s;
     }

@@ -11,6 +11,10 @@ import java.util.NoSuchElementException;
  * ({@link ChunkedEvaluation#samples} shuffles each chunk with a seed of its own). Every batch
  * passes the {@link BatchAdmission} checks; examples whose features mask masks everything are
  * left out and counted.
+ *
+ * <p>In {@linkplain #inRandomOrder random order} (a target precision), all up to
+ * {@code maxExamples} examples are read first and permuted once with a seed, and chunks
+ * of any size are then cut from the front ({@link #next(int)}).
  */
 final class ExampleChunks implements Iterator<Examples> {
 
@@ -24,6 +28,9 @@ final class ExampleChunks implements Iterator<Examples> {
     private int batches;
     private int fullyMasked;
     private final BatchAdmission admission;
+    private boolean randomOrder;
+    private long orderSeed;
+    private boolean permuted;
 
     ExampleChunks(ExampleSource source, Examples first, int maxExamples, int chunkSize, BatchAdmission admission) {
         this.source = source;
@@ -31,6 +38,16 @@ final class ExampleChunks implements Iterator<Examples> {
         this.pending = first;
         this.maxExamples = maxExamples;
         this.chunkSize = chunkSize;
+    }
+
+    /**
+     * Reads every example up to {@code maxExamples} before the first chunk and permutes them
+     * with {@code seed}, so that any prefix is a seeded random sample of them.
+     */
+    ExampleChunks inRandomOrder(long seed) {
+        this.randomOrder = true;
+        this.orderSeed = seed;
+        return this;
     }
 
     @Override
@@ -41,10 +58,15 @@ final class ExampleChunks implements Iterator<Examples> {
 
     @Override
     public Examples next() {
+        return next(chunkSize);
+    }
+
+    /** The next chunk of at most {@code wanted} examples (fewer when fewer are left). */
+    Examples next(int wanted) {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        int size = Math.min(chunkSize, buffered);
+        int size = Math.min(wanted, buffered);
         Examples all = Examples.concat(buffer);
         buffer.clear();
         if (buffered > size) {
@@ -61,7 +83,8 @@ final class ExampleChunks implements Iterator<Examples> {
 
     /** Reads batches until a whole chunk is buffered or the examples run out. */
     private void fill() {
-        while (buffered < chunkSize && taken < maxExamples && (pending != null || source.hasNext())) {
+        int wanted = randomOrder ? maxExamples : chunkSize;
+        while (buffered < wanted && taken < maxExamples && (pending != null || source.hasNext())) {
             Examples batch = pending != null ? pending : source.next();
             pending = null;
             batches++;
@@ -76,5 +99,14 @@ final class ExampleChunks implements Iterator<Examples> {
             buffered += n;
             taken += n;
         }
+        if (randomOrder && !permuted && buffered > 0) {
+            // One permutation of everything read; its seed differs from every per-chunk shuffle's.
+            Examples all = Examples.concat(buffer);
+            buffer.clear();
+            buffer.add(all.pick(Examples.shuffled(buffered, orderSeed ^ RANDOM_ORDER_SALT)));
+            permuted = true;
+        }
     }
+
+    private static final long RANDOM_ORDER_SALT = 0x5EED0F0DE4L;
 }

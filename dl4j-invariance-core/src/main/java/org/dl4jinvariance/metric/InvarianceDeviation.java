@@ -65,6 +65,12 @@ public final class InvarianceDeviation implements OrbitMetric {
                 : EnumSet.of(OrbitStatistic.FEATURES);
     }
 
+    /** True: the plug-in value on the k sampled members (see {@link EvaluatorSettings#sampleElements}). */
+    @Override
+    public boolean supportsSampledElements() {
+        return true;
+    }
+
     @Override
     public MetricSamples compute(OrbitActivations o) {
         String notOne = distance.usesInnerProducts() ? null : o.notOneDistributionReason();
@@ -72,7 +78,7 @@ public final class InvarianceDeviation implements OrbitMetric {
             String reason = "the KL distance compares one class distribution per example: " + notOne;
             return new MetricSamples().notApplicable(KEY, reason).notApplicable(NORMALIZED_KEY, reason);
         }
-        int n = o.group().order();
+        int n = o.members();
         double[] values = new double[o.examples()];
         double[] baseline = new double[o.sets()];
         for (int b = 0; b < values.length; b++) {
@@ -91,7 +97,7 @@ public final class InvarianceDeviation implements OrbitMetric {
     }
 
     static double[][] orbitProbabilities(OrbitActivations o, int b) {
-        double[][] p = new double[o.group().order()][];
+        double[][] p = new double[o.members()][];
         for (int g = 0; g < p.length; g++) {
             p[g] = o.probabilities(g, b);
         }
@@ -99,8 +105,8 @@ public final class InvarianceDeviation implements OrbitMetric {
     }
 
     static double[][] setProbabilities(OrbitActivations o, int s) {
-        int n = o.group().order();
-        int e = o.group().identity();
+        int n = o.members();
+        int e = o.identityMember();
         double[][] p = new double[n][];
         for (int j = 0; j < n; j++) {
             p[j] = o.probabilities(e, s * n + j);

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.stream.Collectors;
 import org.deeplearning4j.nn.api.Model;
 import org.dl4jinvariance.action.GroupAction;
@@ -33,13 +34,17 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
  * <p>How, as a short template: an {@code EvaluationPlan} fixes the metrics, layers and fields
  * once; the iterator is reset and up to {@code maxExamples} examples are taken in chunks of at
  * most ⌊maxBatch / (|G| + 2·perturbations)⌋ examples, fewer when {@code maxBatchBytes} says so
- * ({@code MemoryBudget}, sized by one pass of one example's orbit), each shuffled with the seed so the
- * distinct-input baseline sets are random examples ({@code ExampleChunks}); each chunk's whole
+ * ({@code MemoryBudget}, sized by one pass of one example's orbit) ({@code ExampleChunks}), chunk i
+ * shuffled with the seed + 1,000,003·i so the distinct-input baseline sets are random examples
+ * ({@link ChunkedEvaluation}, the same pieces a cluster runs); each chunk's whole
  * orbit is stacked into one batch, plus T_±ε x rows for Lie derivatives ({@code OrbitInputs}),
  * and one inference forward pass of a {@link ModelProbe} reduces every probed layer to
  * per-example numbers on the spot ({@link OrbitActivations}); every metric is a pure function
  * of those, and a {@code ReportAccumulator} summarizes the per-example values with
- * {@link MetricValue#of(double[], int[], long)} (mean, seeded 95% bootstrap CI, per class).
+ * {@link MetricValue#of(double[], int[], long)} (mean, seeded 95% bootstrap CI, per class; for
+ * normalized keys {@link MetricValue#ofRatio}, whose CI also resamples the baseline sets). With a
+ * {@linkplain EvaluatorSettings#targetPrecision target precision} the examples are read in seeded
+ * random order in growing chunks until the CIs are narrow enough ({@link Precision}).
  * ComputationGraphs with several inputs are evaluated from a {@code MultiDataSetIterator}
  * ({@link #evaluate(Model, MultiDataSetIterator)}).
  *
@@ -65,6 +70,8 @@ public final class InvarianceEvaluator implements java.io.Serializable {
     private final int maxBatch;
     private final long maxBatchBytes;
     private final long seed;
+    private final double targetPrecision;
+    private final int sampleElements;
     private final List<String> actedInputs;
     private final ReductionPath reduction;
     private final boolean labelMetrics;
@@ -81,6 +88,8 @@ public final class InvarianceEvaluator implements java.io.Serializable {
         this.maxBatch = b.maxBatch;
         this.maxBatchBytes = b.maxBatchBytes;
         this.seed = b.seed;
+        this.targetPrecision = b.targetPrecision;
+        this.sampleElements = b.sampleElements;
         this.actedInputs = b.actedInputs == null ? null : List.copyOf(b.actedInputs);
         this.reduction = b.reduction;
     }
@@ -97,6 +106,8 @@ public final class InvarianceEvaluator implements java.io.Serializable {
         this.maxBatch = other.maxBatch;
         this.maxBatchBytes = other.maxBatchBytes;
         this.seed = other.seed;
+        this.targetPrecision = other.targetPrecision;
+        this.sampleElements = other.sampleElements;
         this.actedInputs = other.actedInputs;
         this.reduction = other.reduction;
         this.labelMetrics = labelMetrics;
@@ -145,6 +156,16 @@ public final class InvarianceEvaluator implements java.io.Serializable {
         return seed;
     }
 
+    /** The target 95% CI half-width ({@link EvaluatorSettings#targetPrecision}), or empty when every example is evaluated. */
+    public OptionalDouble targetPrecision() {
+        return targetPrecision > 0 ? OptionalDouble.of(targetPrecision) : OptionalDouble.empty();
+    }
+
+    /** k of {@link EvaluatorSettings#sampleElements}, or empty when every example's whole orbit is evaluated. */
+    public java.util.OptionalInt sampleElements() {
+        return sampleElements > 0 ? java.util.OptionalInt.of(sampleElements) : java.util.OptionalInt.empty();
+    }
+
     /**
      * Evaluates {@code model} (a {@code MultiLayerNetwork} or {@code ComputationGraph}) on up to
      * {@code maxExamples} examples of {@code data}, which is reset first.
@@ -185,8 +206,11 @@ public final class InvarianceEvaluator implements java.io.Serializable {
      *
      * @throws IllegalArgumentException as {@link #evaluate(Model, DataSetIterator)} for a null or
      *                                  empty first batch or a plan the model does not allow
+     *                                  or with a target precision or sampled elements (see
+     *                                  {@link #requireWholeEvaluation})
      */
     public ChunkedEvaluation chunked(Model model, DataSet first) {
+        requireWholeEvaluation("chunked(...)");
         if (first == null) {
             throw new IllegalArgumentException("chunked(...) needs the data's first batch, got null");
         }
@@ -195,6 +219,28 @@ public final class InvarianceEvaluator implements java.io.Serializable {
             throw new IllegalArgumentException("Batch 1 of the data has 0 examples; every batch needs at least one");
         }
         return new ChunkedEvaluation(this, ModelProbe.of(model), batch);
+    }
+
+    /**
+     * Refuses a target precision or sampled elements for {@code where}: a chunked evaluation
+     * spread over machines has fixed chunks in the data's order, while a target precision reads
+     * the examples in seeded random order in growing chunks and stops on a condition checked
+     * after each, and sampled elements are drawn chunk after chunk from one seeded stream; both
+     * need the single-machine {@link #evaluate}.
+     *
+     * @throws IllegalArgumentException naming the setting, when either is set
+     */
+    public void requireWholeEvaluation(String where) {
+        if (targetPrecision > 0) {
+            throw new IllegalArgumentException(where + " does not support targetPrecision(" + targetPrecision
+                    + "): it evaluates fixed chunks in the data's order; use InvarianceEvaluator.evaluate(...) on one "
+                    + "machine, or drop targetPrecision and set maxExamples");
+        }
+        if (sampleElements > 0) {
+            throw new IllegalArgumentException(where + " does not support sampleElements(" + sampleElements
+                    + "): the elements are drawn chunk after chunk from one seeded stream; use "
+                    + "InvarianceEvaluator.evaluate(...) on one machine, or drop sampleElements");
+        }
     }
 
     /** The template: plan → per-chunk orbit contexts → metrics → summary. */
@@ -206,15 +252,52 @@ public final class InvarianceEvaluator implements java.io.Serializable {
         ChunkedEvaluation evaluation = new ChunkedEvaluation(this, probe, first);
         ExampleChunks chunks = new ExampleChunks(source, first, maxExamples, evaluation.chunkSize(), evaluation.admission());
         ReportAccumulator values = evaluation.accumulator();
+        if (targetPrecision > 0) {
+            return runToPrecision(evaluation, chunks, values, source.describe());
+        }
         for (int index = 0; chunks.hasNext(); index++) {
             values.add(evaluation.samples(chunks.next(), index));
         }
         return evaluation.report(values, chunks.fullyMasked(), source.describe());
     }
 
+    /**
+     * The target-precision loop, through the same chunked pieces with its own chunk sizes: the
+     * examples in seeded random order, chunks growing by {@link PrecisionSchedule}, and a stop
+     * as soon as the cheap normal-approximation check passes and the reported (bootstrap)
+     * half-widths confirm it ({@link Precision}).
+     */
+    private InvarianceReport runToPrecision(ChunkedEvaluation evaluation, ExampleChunks chunks, ReportAccumulator values,
+            String source) {
+        chunks.inRandomOrder(seed);
+        PrecisionSchedule schedule = new PrecisionSchedule(group.order(), evaluation.chunkSize());
+        for (int index = 0; chunks.hasNext(); index++) {
+            values.add(evaluation.samples(chunks.next(schedule.next(values.examples())), index));
+            if (values.normalHalfWidthsAtMost(targetPrecision) && chunks.hasNext()) {
+                // The cheap check passed: the reported (bootstrap) half-widths decide.
+                InvarianceReport candidate = precisionReport(evaluation, values, chunks, schedule, source);
+                if (candidate.precision().orElseThrow().met()) {
+                    return candidate;
+                }
+            }
+        }
+        return precisionReport(evaluation, values, chunks, schedule, source);
+    }
+
+    /** The report of the examples so far, with the target's precision. */
+    private InvarianceReport precisionReport(ChunkedEvaluation evaluation, ReportAccumulator values, ExampleChunks chunks,
+            PrecisionSchedule schedule, String source) {
+        InvarianceReport report = evaluation.report(values, chunks.fullyMasked(), source);
+        Map<String, String> settings = new LinkedHashMap<>(report.settings());
+        settings.put("order", "seeded random (seed " + seed + ")");
+        settings.put("chunkSchedule", schedule.describe());
+        Precision.of(report.values(), values.examples(), targetPrecision).into(settings);
+        return new InvarianceReport(report.values(), settings);
+    }
+
     EvaluationPlan plan(ModelProbe probe, Examples first) {
         return new EvaluationPlan(probe, action, first, metrics, defaultMetrics(distance), layers, fieldTypes, actedInputs,
-                reduction.resolve());
+                sampleElements, seed, reduction);
     }
 
     int maxBatch() {
@@ -237,6 +320,10 @@ public final class InvarianceEvaluator implements java.io.Serializable {
         settings.put("chunkSize", String.valueOf(chunking.examples()));
         settings.put("chunking", chunking.describe());
         settings.put("reduction", plan.reduction.name());
+        if (plan.sampleElements() > 0) {
+            settings.put("sampleElements", plan.sampleElements() + " of " + group.order()
+                    + " elements per example (identity + seeded draw)");
+        }
         settings.put("metrics", plan.metrics.stream().map(OrbitMetric::describe).collect(Collectors.joining(", ")));
         if (!labelMetrics) {
             settings.put("labelMetrics", "off");
@@ -275,6 +362,13 @@ public final class InvarianceEvaluator implements java.io.Serializable {
                 throw new IllegalArgumentException("The input action " + action.describe() + " acts by " + acting.name()
                         + " of order " + acting.order() + "; at most FiniteGroup.MAX_ORDER = " + FiniteGroup.MAX_ORDER
                         + " elements are evaluated (|G| rows and a |G|×|G| Gram matrix per example and layer)");
+            }
+            if (sampleElements > acting.order()) {
+                throw new IllegalArgumentException("sampleElements(" + sampleElements + ") asks for more elements than "
+                        + acting.name() + " has (|G| = " + acting.order() + ")");
+            }
+            if (reduction == ReductionPath.ND4J && sampleElements > 0 && sampleElements < acting.order()) {
+                reduction.resolve(sampleElements);      // refuses: only the Java reduction handles sampled elements
             }
             if (group != null && !group.equals(acting)) {
                 throw new IllegalArgumentException("Group " + group.name() + " (order " + group.order()

@@ -51,6 +51,16 @@ public final class InvarianceReport {
         return settings;
     }
 
+    /**
+     * How precise the report is, when it was made with a
+     * {@link EvaluatorSettings#targetPrecision(double) targetPrecision}: the target, whether it
+     * was met, n, and the largest 95% CI half-width with its layer and metric (read from
+     * {@link #settings()}, so it survives JSON). Empty for a report without a target.
+     */
+    public Optional<Precision> precision() {
+        return Precision.from(settings);
+    }
+
     /** Probed layers in network order. */
     public List<String> layers() {
         return new ArrayList<>(values.keySet());

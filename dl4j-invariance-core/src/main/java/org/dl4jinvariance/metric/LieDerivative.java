@@ -87,6 +87,12 @@ public final class LieDerivative implements OrbitMetric {
         return List.of(perturbation);
     }
 
+    /** True: it reads the perturbation rows only, which sampling leaves alone. */
+    @Override
+    public boolean supportsSampledElements() {
+        return true;
+    }
+
     @Override
     public MetricSamples compute(OrbitActivations o) {
         double[] values = new double[o.examples()];

@@ -91,6 +91,55 @@ public final class MetricValue {
         return new MetricValue(mean, ci[0], ci[1], values.length, sums, counts, null);
     }
 
+    /**
+     * Summarizes a normalized (ratio) metric: example x's value is {@code values[x] / r̄}, r̄ the
+     * mean of the distinct-input {@code references} (one per baseline set). The mean and per-class
+     * means are those of {@link #of} on values[x]/r̄; the 95% percentile-bootstrap CI is that of
+     * the ratio of means mean(values*) / mean(references*), each resample drawing the n values
+     * (the same draws as {@link #of}) and the S references independently, so the interval
+     * includes the sampling of the baseline sets, not only that of the examples (r̄ is itself
+     * an estimate from S random sets; treating it as exact understated the CI).
+     *
+     * @param values     the unnormalized per-example values (NaN propagates)
+     * @param references the per-set reference values, at least one, mean ≠ 0
+     * @throws IllegalArgumentException for no references or references averaging 0
+     */
+    public static MetricValue ofRatio(double[] values, double[] references, int[] classes, long seed) {
+        if (references.length == 0) {
+            throw new IllegalArgumentException("A normalized metric needs at least one reference value, got 0");
+        }
+        double r = Arrays.stream(references).sum() / references.length;    // as the report always divided
+        if (r == 0) {
+            throw new IllegalArgumentException("A normalized metric needs references with a mean other than 0, got 0 "
+                    + "from " + references.length + " references");
+        }
+        MetricValue base = of(Arrays.stream(values).map(x -> x == 0 ? 0 : x / r).toArray(), classes, seed);
+        int n = values.length;
+        int s = references.length;
+        int[] draws = ResampleDraws.of(n, seed);
+        Random random = new Random(seed ^ REFERENCE_DRAWS_SALT);
+        double[] ratios = new double[BOOTSTRAP_RESAMPLES];
+        for (int b = 0; b < BOOTSTRAP_RESAMPLES; b++) {
+            double sum = 0;
+            int offset = b * n;
+            for (int i = 0; i < n; i++) {
+                sum += values[draws[offset + i]];
+            }
+            double refSum = 0;
+            for (int j = 0; j < s; j++) {
+                refSum += references[random.nextInt(s)];
+            }
+            ratios[b] = (sum / n) / (refSum / s);
+        }
+        Arrays.sort(ratios);
+        double low = ratios[(int) Math.floor(0.025 * (BOOTSTRAP_RESAMPLES - 1))];
+        double high = ratios[(int) Math.ceil(0.975 * (BOOTSTRAP_RESAMPLES - 1))];
+        return new MetricValue(base.mean, Math.min(low, base.mean), Math.max(high, base.mean), n, base.perClass,
+                base.perClassCount, null);
+    }
+
+    private static final long REFERENCE_DRAWS_SALT = 0x2EFE2E9CE5L;
+
     /** The same value with the mean of each channel (channel order of the layer's output). */
     public MetricValue withPerChannel(double[] channelMeans) {
         return new MetricValue(mean, ciLow, ciHigh, n, perClass, perClassCount, notApplicable,

@@ -22,6 +22,7 @@ public final class OrbitActivations {
     private final int examples;
     private final int[] classes;
     private final int order;
+    private final ElementSample sample;
     double[] gram;
     double[] baselineGram;
     double[] equivarianceInner;
@@ -36,10 +37,36 @@ public final class OrbitActivations {
     private double[][] probabilities;
 
     OrbitActivations(ProbedLayer layer, int examples, int[] classes) {
+        this(layer, examples, classes, null);
+    }
+
+    /** @param sample the sampled elements of each example, or null for whole orbits */
+    OrbitActivations(ProbedLayer layer, int examples, int[] classes, ElementSample sample) {
         this.layer = layer;
         this.examples = examples;
         this.classes = classes;
-        this.order = layer.group().order();
+        this.sample = sample;
+        this.order = sample == null ? layer.group().order() : sample.members();
+    }
+
+    /** The members of each orbit: |G|, or k under {@code sampleElements(k)}. */
+    public int members() {
+        return order;
+    }
+
+    /** True when each example is evaluated at k &lt; |G| sampled elements. */
+    public boolean sampled() {
+        return sample != null;
+    }
+
+    /** The group element of member j of example b (j itself without sampling). */
+    public int element(int b, int j) {
+        return sample == null ? j : sample.element(b, j);
+    }
+
+    /** The member that holds the identity: e's index without sampling, 0 with. */
+    public int identityMember() {
+        return sample == null ? group().identity() : 0;
     }
 
     public ProbedLayer layer() {
@@ -55,7 +82,7 @@ public final class OrbitActivations {
         return examples;
     }
 
-    /** S = ⌊B/|G|⌋, the number of distinct-input baseline sets. */
+    /** S = ⌊B/|G|⌋ (⌊B/k⌋ when sampling), the number of distinct-input baseline sets. */
     public int sets() {
         return examples / order;
     }
@@ -121,7 +148,7 @@ public final class OrbitActivations {
 
     /** ‖ρ(g)f(x_{s,e})‖² for baseline set s. */
     public double baselineTransformedNormSq(int s, int g) {
-        return transformedNormSq(s * order + group().identity(), g);
+        return transformedNormSq(s * order + identityMember(), g);
     }
 
     /** f(g·x_b), flattened. */

@@ -86,32 +86,45 @@ public final class OrbitConsistency implements OrbitMetric {
         if (y == null) {
             throw new IllegalArgumentException("OrbitConsistency needs class labels, but the data set has none (labels = null)");
         }
-        int n = o.group().order();
-        int e = o.group().identity();
+        int n = o.members();
+        int e = o.identityMember();
         int examples = o.examples();
         double[] consistency = new double[examples];
         double[] accuracy = new double[examples];
         double[][] perElement = new double[n][examples];
+        double[] agree = new double[n];
+        double[] correct = new double[n];
         for (int b = 0; b < examples; b++) {
             int reference = argmax(o.features(e, b));
-            int agree = 0;
-            int correct = 0;
             boolean nan = reference < 0;
             for (int g = 0; g < n; g++) {
                 int top = argmax(o.features(g, b));
                 nan |= top < 0;
-                agree += top == reference ? 1 : 0;
-                correct += top == y[b] ? 1 : 0;
+                agree[g] = top == reference ? 1 : 0;
+                correct[g] = top == y[b] ? 1 : 0;
                 perElement[g][b] = top < 0 ? Double.NaN : top == y[b] ? 1 : 0;
             }
-            consistency[b] = nan ? Double.NaN : agree / (double) n;
-            accuracy[b] = nan ? Double.NaN : correct / (double) n;
+            consistency[b] = nan ? Double.NaN : EquivarianceDeviation.meanOverGroup(o, agree);
+            accuracy[b] = nan ? Double.NaN : EquivarianceDeviation.meanOverGroup(o, correct);
         }
         MetricSamples out = new MetricSamples().put(CONSISTENCY_KEY, consistency).put(ACCURACY_KEY, accuracy);
+        if (o.sampled()) {
+            for (int g = 0; g < o.group().order(); g++) {
+                out.notApplicable(accuracyKey(o.group().elementName(g)), "with sampleElements(" + n + ") each example "
+                        + "is evaluated at " + n + " of the " + o.group().order() + " elements, not at every one");
+            }
+            return out;
+        }
         for (int g = 0; g < n; g++) {
             out.put(accuracyKey(o.group().elementName(g)), perElement[g]);
         }
         return out;
+    }
+
+    /** True: consistency and accuracy are unbiased estimates from sampled members; accuracy[g] is then n/a. */
+    @Override
+    public boolean supportsSampledElements() {
+        return true;
     }
 
     /** Index of the largest entry (softmax keeps the order, so raw outputs do), or −1 with NaN. */

@@ -22,6 +22,7 @@ final class OrbitInputs {
     private final long[] flatShape;
     private final List<Perturbation> perturbations;
     private final int order;
+    private int members;
 
     /**
      * @param actions       per network input: the action on it, or null when it is left unchanged
@@ -33,6 +34,13 @@ final class OrbitInputs {
         this.flatShape = flatShape;
         this.perturbations = perturbations;
         this.order = Arrays.stream(actions).filter(a -> a != null).findFirst().orElseThrow().group().order();
+        this.members = order;
+    }
+
+    /** Stacks k sampled members per example ({@link #inputs(Examples, ElementSample)}) instead of |G|. */
+    OrbitInputs sampling(int k) {
+        this.members = k;
+        return this;
     }
 
     /**
@@ -105,9 +113,51 @@ final class OrbitInputs {
         return Arrays.stream(actions).filter(a -> a != null).findFirst().orElseThrow();
     }
 
-    /** Rows per example in one pass: |G| + 2 per perturbation. */
+    /** Rows per example in one pass: |G| (k when sampling) + 2 per perturbation. */
     int rowsPerExample() {
-        return order + 2 * perturbations.size();
+        return members + 2 * perturbations.size();
+    }
+
+    /**
+     * The stacked inputs of a chunk whose examples are evaluated at sampled elements: rows
+     * [j·B, (j+1)·B) hold g_{b,j}·x_b (picked from the whole orbit, which input transforms make
+     * cheaply; the forward pass is what sampling saves), then the perturbation rows.
+     */
+    INDArray[] inputs(Examples chunk, ElementSample sample) {
+        return sample == null ? inputs(chunk) : pickMembers(inputs(chunk), chunk.size(), sample);
+    }
+
+    /** {@link #masks(Examples)} for sampled elements, rows as in {@link #inputs(Examples, ElementSample)}. */
+    INDArray[] masks(Examples chunk, ElementSample sample) {
+        INDArray[] m = masks(chunk);
+        return sample == null || m == null ? m : pickMembers(m, chunk.size(), sample);
+    }
+
+    /** Of stacked arrays with |G|·B orbit rows then 2·perturbations·B rows, the sampled orbit rows then the rest. */
+    private INDArray[] pickMembers(INDArray[] stacked, int examples, ElementSample sample) {
+        int k = sample.members();
+        int extra = 2 * perturbations.size() * examples;
+        int[] rows = new int[k * examples + extra];
+        for (int j = 0; j < k; j++) {
+            for (int b = 0; b < examples; b++) {
+                rows[j * examples + b] = sample.element(b, j) * examples + b;
+            }
+        }
+        for (int i = 0; i < extra; i++) {
+            rows[k * examples + i] = order * examples + i;
+        }
+        INDArray[] out = new INDArray[stacked.length];
+        for (int i = 0; i < stacked.length; i++) {
+            INDArray a = stacked[i];
+            if (a == null) {
+                continue;
+            }
+            INDArray flat = a.dup('c').reshape('c', a.size(0), a.length() / a.size(0));
+            long[] shape = a.shape();
+            shape[0] = rows.length;
+            out[i] = Nd4j.pullRows(flat, 1, rows).reshape('c', shape);
+        }
+        return out;
     }
 
     /** The stacked inputs of a chunk. */

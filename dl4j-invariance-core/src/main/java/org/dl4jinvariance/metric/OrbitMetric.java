@@ -58,6 +58,16 @@ public interface OrbitMetric extends java.io.Serializable {
         return false;
     }
 
+    /**
+     * True when {@link #compute} reads an orbit through {@link OrbitActivations#members()} and
+     * {@link OrbitActivations#element}, so it gives an estimate when each example is evaluated at
+     * k sampled elements ({@link EvaluatorSettings#sampleElements}); false (the default) for a
+     * metric written for whole orbits, which the evaluator then refuses to sample.
+     */
+    default boolean supportsSampledElements() {
+        return false;
+    }
+
     /** Per-example values for one chunk. */
     MetricSamples compute(OrbitActivations orbit);
 }

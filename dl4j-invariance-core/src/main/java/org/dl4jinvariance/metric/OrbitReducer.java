@@ -73,8 +73,18 @@ final class OrbitReducer {
 
     /** Everything ND4J is needed for happens here, on the calling (probe) thread. */
     Reduction reduce(INDArray activations, int examples, int[] classes) {
-        OrbitActivations o = new OrbitActivations(layer, examples, classes);
-        int order = layer.group().order();
+        return reduce(activations, examples, classes, null);
+    }
+
+    /**
+     * {@link #reduce(INDArray, int, int[])} for orbits of k sampled members per example (rows
+     * [j·B, (j+1)·B) hold f(g_{b,j}·x_b), member 0 the identity), or whole orbits when
+     * {@code sample} is null.
+     */
+    Reduction reduce(INDArray activations, int examples, int[] classes, ElementSample sample) {
+        OrbitActivations o = new OrbitActivations(layer, examples, classes, sample);
+        int order = o.members();
+        int elements = layer.group().order();
         int sets = examples / order;
         INDArray act = nhwc && activations.rank() == 4 ? activations.permute(0, 3, 1, 2) : activations;
         o.exampleShape = Arrays.copyOfRange(act.shape(), 1, act.rank());
@@ -98,16 +108,20 @@ final class OrbitReducer {
         }
         FieldTransform rho = equivariance ? transform(o, act) : null;
         int e = o.group().identity();
+        int reference = o.identityMember();     // the identity's row in each set: e, or 0 when sampled
         boolean[] permute = null;
         Interpolated interpolated = null;
         if (rho != null) {
-            permute = new boolean[order];
-            for (int g = 0; g < order; g++) {
+            permute = new boolean[elements];
+            for (int g = 0; g < elements; g++) {
                 permute[g] = rho.isPermutation(g);
             }
-            interpolated = Interpolated.of(e, rho, act, permute, examples, sets);
+            interpolated = sample == null ? Interpolated.of(e, rho, act, permute, examples, sets)
+                    : Interpolated.sampled(rho, act, permute, examples, sample);
         }
-        OrbitReduction.Pass pass = reduction.start(act, examples, order, e, rho, permute);
+        OrbitReduction.Pass pass = sample == null ? reduction.start(act, examples, order, e, rho, permute)
+                : reduction.start(act, examples, order, reference, rho, permute, sample.elements(),
+                        sample.baselineElements(sets));
         boolean withEquivariance = rho != null;
         boolean[] permuteFinal = permute;
         Interpolated fallback = interpolated;
@@ -120,7 +134,8 @@ final class OrbitReducer {
                 o.baselineEquivarianceInner = products.baseline().cross();
                 o.transformedNormSq = new double[examples * order];
                 for (int b = 0; b < examples; b++) {
-                    Arrays.fill(o.transformedNormSq, b * order, (b + 1) * order, o.gram[(b * order + e) * order + e]);
+                    Arrays.fill(o.transformedNormSq, b * order, (b + 1) * order,
+                            o.gram[(b * order + reference) * order + reference]);
                 }
                 fallback.into(o, permuteFinal, examples, sets);
             }
@@ -154,7 +169,101 @@ final class OrbitReducer {
      * Equivariance products for the elements whose ρ(g) interpolates (not a permutation),
      * computed through the field itself with ND4J, then merged into the context.
      */
-    private record Interpolated(double[][] dots, double[][] norms, double[][] cross) {
+    private record Interpolated(double[][] dots, double[][] norms, double[][] cross, Sampled sampled) {
+
+        /** Sampled orbits: the products of the (example, member) and (set, member) pairs whose element interpolates. */
+        record Sampled(int[] orbitAt, double[] orbitDots, double[] orbitNorms, int[] baselineAt, double[] baselineDots) {
+        }
+
+        Interpolated(double[][] dots, double[][] norms, double[][] cross) {
+            this(dots, norms, cross, null);
+        }
+
+        /**
+         * For k sampled members: ρ(g) is applied to every example's f(x) once per interpolating
+         * element g (as without sampling), and only the pairs whose member is g are dotted:
+         * ⟨f(g·x_b), ρ(g)f(x_b)⟩, ‖ρ(g)f(x_b)‖², and ⟨f(x_{s,j}), ρ(g)f(x_{s,0})⟩ for baseline sets.
+         */
+        static Interpolated sampled(FieldTransform rho, INDArray act, boolean[] permute, int examples, ElementSample sample) {
+            int k = sample.members();
+            int sets = examples / k;
+            int[] baselineElements = sample.baselineElements(sets);
+            INDArray identity = rows(act, 0, examples);
+            java.util.List<Integer> orbitAt = new java.util.ArrayList<>();
+            java.util.List<Integer> baselineAt = new java.util.ArrayList<>();
+            java.util.List<double[]> orbitDots = new java.util.ArrayList<>();
+            java.util.List<double[]> orbitNorms = new java.util.ArrayList<>();
+            java.util.List<double[]> baselineDots = new java.util.ArrayList<>();
+            for (int g = 0; g < permute.length; g++) {
+                if (permute[g]) {
+                    continue;
+                }
+                int[][] orbit = membersActingAs(sample.elements(), g, k);        // (b, j) pairs
+                int[][] baseline = membersActingAs(baselineElements, g, k);      // (s, j) pairs
+                if (orbit[0].length == 0 && baseline[0].length == 0) {
+                    continue;
+                }
+                INDArray moved = rho.apply(g, identity);
+                if (orbit[0].length > 0) {
+                    long[] gRows = new long[orbit[0].length];
+                    long[] xRows = new long[orbit[0].length];
+                    for (int i = 0; i < gRows.length; i++) {
+                        gRows[i] = (long) orbit[1][i] * examples + orbit[0][i];     // f(g·x_b): member block j
+                        xRows[i] = orbit[0][i];
+                        orbitAt.add(orbit[0][i] * k + orbit[1][i]);
+                    }
+                    INDArray m = pick(moved, xRows);
+                    orbitDots.add(FieldTransform.dot(pick(act, gRows), m));
+                    orbitNorms.add(FieldTransform.dot(m, m));
+                }
+                if (baseline[0].length > 0) {
+                    long[] memberRows = new long[baseline[0].length];
+                    long[] ownerRows = new long[baseline[0].length];
+                    for (int i = 0; i < memberRows.length; i++) {
+                        memberRows[i] = (long) baseline[0][i] * k + baseline[1][i];    // f(x_{s,j})
+                        ownerRows[i] = (long) baseline[0][i] * k;                      // f(x_{s,0})
+                        baselineAt.add(baseline[0][i] * k + baseline[1][i]);
+                    }
+                    baselineDots.add(FieldTransform.dot(pick(identity, memberRows), pick(moved, ownerRows)));
+                }
+            }
+            return new Interpolated(null, null, null, new Sampled(toInts(orbitAt), concat(orbitDots), concat(orbitNorms),
+                    toInts(baselineAt), concat(baselineDots)));
+        }
+
+        /** The (row, member) pairs, member j ≥ 1, of a table of k elements per row whose element is g. */
+        private static int[][] membersActingAs(int[] elements, int g, int k) {
+            java.util.List<int[]> out = new java.util.ArrayList<>();
+            for (int r = 0; r < elements.length / k; r++) {
+                for (int j = 1; j < k; j++) {
+                    if (elements[r * k + j] == g) {
+                        out.add(new int[] {r, j});
+                    }
+                }
+            }
+            int[][] pairs = new int[2][out.size()];
+            for (int i = 0; i < out.size(); i++) {
+                pairs[0][i] = out.get(i)[0];
+                pairs[1][i] = out.get(i)[1];
+            }
+            return pairs;
+        }
+
+        /** Where the sampled products go: pair index → (b·k + j) for the orbit, (s·k + j) for sets. */
+        private static int[] toInts(java.util.List<Integer> xs) {
+            return xs.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        private static double[] concat(java.util.List<double[]> parts) {
+            return parts.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
+        }
+
+        private static INDArray pick(INDArray a, long[] rows) {
+            INDArrayIndex[] idx = new INDArrayIndex[a.rank()];
+            Arrays.fill(idx, NDArrayIndex.all());
+            idx[0] = new SpecifiedIndex(rows);
+            return a.get(idx);
+        }
 
         static Interpolated of(int e, FieldTransform rho, INDArray act, boolean[] permute, int examples, int sets) {
             int order = permute.length;
@@ -176,6 +285,16 @@ final class OrbitReducer {
         }
 
         void into(OrbitActivations o, boolean[] permute, int examples, int sets) {
+            if (sampled != null) {
+                for (int i = 0; i < sampled.orbitAt().length; i++) {
+                    o.equivarianceInner[sampled.orbitAt()[i]] = sampled.orbitDots()[i];
+                    o.transformedNormSq[sampled.orbitAt()[i]] = sampled.orbitNorms()[i];
+                }
+                for (int i = 0; i < sampled.baselineAt().length; i++) {
+                    o.baselineEquivarianceInner[sampled.baselineAt()[i]] = sampled.baselineDots()[i];
+                }
+                return;
+            }
             int order = permute.length;
             for (int g = 0; g < order; g++) {
                 if (permute[g]) {

@@ -37,6 +37,12 @@ public final class PredictionInvariance implements OrbitMetric {
         return EnumSet.of(OrbitStatistic.FEATURES);
     }
 
+    /** True: the plug-in value on the k sampled members (see {@link EvaluatorSettings#sampleElements}). */
+    @Override
+    public boolean supportsSampledElements() {
+        return true;
+    }
+
     @Override
     public MetricSamples compute(OrbitActivations o) {
         String notOne = o.notOneDistributionReason();

@@ -33,6 +33,24 @@ public enum ReductionPath {
         return Nd4j.getEnvironment().isCPU() ? JAVA : ND4J;
     }
 
+    /**
+     * {@link #resolve()} for an evaluation sampling {@code sampleElements} elements per example
+     * (0: whole orbits). Only {@link #JAVA} reduces orbits of per-example sampled elements, so
+     * AUTO resolves to JAVA when sampling.
+     *
+     * @throws IllegalArgumentException for {@link #ND4J} with sampleElements &gt; 0
+     */
+    public ReductionPath resolve(int sampleElements) {
+        if (sampleElements <= 0) {
+            return resolve();
+        }
+        if (this == ND4J) {
+            throw new IllegalArgumentException("reduction(ND4J) cannot be combined with sampleElements(" + sampleElements
+                    + "): the ND4J reduction handles whole orbits only; use reduction(JAVA) or AUTO, or drop sampleElements");
+        }
+        return JAVA;
+    }
+
     /** The reduction this path runs (AUTO resolved). */
     OrbitReduction reduction() {
         return resolve() == ND4J ? new Nd4jReduction() : new JavaReduction();

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * Per-example values of every (layer, key) over all chunks, and their summary: ratio keys
  * (normalized forms) divide each value by the mean of its distinct-input references over the
  * whole evaluation; every key becomes {@link MetricValue#of} (mean, seeded 95% bootstrap CI,
- * per class).
+ * per class), a ratio key {@link MetricValue#ofRatio} (its CI also resamples the references).
  */
 final class ReportAccumulator {
 
@@ -50,6 +50,30 @@ final class ReportAccumulator {
             }
         }
         examples += chunk.size();
+    }
+
+    /**
+     * The stopping check of a target precision, cheap enough to run after every chunk: true when
+     * every key with values at every layer has a normal-approximation 95% half-width
+     * 1.96·sd/√n at most {@code h} (sd the sample standard deviation, n − 1 in the denominator;
+     * a normalized key's divided by the mean of its references). NaN values, or fewer than two,
+     * are never precise. Keys that the report would show as n/a (not applicable; a normalized
+     * key without references, or whose references average 0 while its values do not) are left
+     * out, as the report's precision leaves them out.
+     */
+    boolean normalHalfWidthsAtMost(double h) {
+        for (Map<String, Values> perKey : values.values()) {
+            for (Values v : perKey.values()) {
+                if (v.notApplicable != null) {
+                    continue;
+                }
+                double hw = v.normalHalfWidth();
+                if (!(hw <= h) && !Double.isInfinite(hw)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private void add(String layer, MetricSamples samples) {
@@ -105,6 +129,43 @@ final class ReportAccumulator {
         private double[] values = new double[0];
         private double[] references;
         private String notApplicable;
+        // Running moments (Welford) for the cheap stopping check.
+        private long count;
+        private double runningMean;
+        private double m2;
+        private boolean nan;
+        private double referenceSum;
+        private double referenceM2;
+
+        /**
+         * 1.96·sd/√n of the values; for a ratio key v̄/r̄ (r̄ the mean of S references) the
+         * delta-method 1.96·√(var(v)/(n·r̄²) + v̄²·var(r)/(S·r̄⁴)), since the reported CI includes
+         * the baseline sets' sampling. NaN when not yet measurable (NaN values, n &lt; 2 or
+         * S &lt; 2); +∞ for a key the report would show as n/a.
+         */
+        double normalHalfWidth() {
+            if (nan || count < 2) {
+                return Double.NaN;
+            }
+            double varianceOfMean = m2 / (count - 1) / count;
+            if (references == null) {
+                return 1.96 * Math.sqrt(varianceOfMean);
+            }
+            int sets = references.length;
+            if (sets == 0) {
+                return Double.POSITIVE_INFINITY;
+            }
+            double r = referenceSum / sets;
+            if (r == 0) {
+                return m2 == 0 && runningMean == 0 ? 0 : Double.POSITIVE_INFINITY;
+            }
+            if (sets < 2) {
+                return Double.NaN;
+            }
+            double referenceVarianceOfMean = referenceM2 / (sets - 1) / sets;
+            return 1.96 * Math.sqrt(varianceOfMean / (r * r) + runningMean * runningMean * referenceVarianceOfMean / (r * r * r * r));
+        }
+
         /** Per channel: the sum of its values and their count, over every chunk. */
         private double[] channelSums;
         private int channelCount;
@@ -133,6 +194,23 @@ final class ReportAccumulator {
             values = append(values, v);
             if (ref != null) {
                 references = append(references == null ? new double[0] : references, ref);
+                int before = references.length - ref.length;
+                for (double r : ref) {
+                    double meanBefore = before == 0 ? 0 : referenceSum / before;
+                    referenceSum += r;
+                    before++;
+                    referenceM2 += (r - meanBefore) * (r - referenceSum / before);
+                }
+            }
+            for (double x : v) {
+                if (Double.isNaN(x)) {
+                    nan = true;
+                    continue;
+                }
+                count++;
+                double d = x - runningMean;
+                runningMean += d / count;
+                m2 += d * (x - runningMean);
             }
         }
 
@@ -141,10 +219,12 @@ final class ReportAccumulator {
                 return MetricValue.notApplicable(notApplicable);
             }
             double[] v = values;
+            boolean ratio = false;
             if (references != null) {
                 if (references.length == 0) {
-                    return MetricValue.notApplicable("the distinct-input baseline needs chunks of at least |G| = "
-                            + plan.group.order() + " examples");
+                    return MetricValue.notApplicable(plan.sampleElements() > 0
+                            ? "the distinct-input baseline needs chunks of at least k = " + plan.sampleElements() + " examples"
+                            : "the distinct-input baseline needs chunks of at least |G| = " + plan.group.order() + " examples");
                 }
                 double mean = Arrays.stream(references).sum() / references.length;
                 if (mean == 0) {
@@ -163,12 +243,14 @@ final class ReportAccumulator {
                     }
                 }
                 v = Arrays.stream(values).map(x -> x == 0 ? 0 : x / mean).toArray();
+                ratio = mean != 0;
             }
             if (Arrays.stream(v).anyMatch(Double::isNaN)) {
                 log.warn("Layer '{}', metric '{}': NaN values; NaN or infinite activations first appear at layer '{}'",
                         layer, key, nanOrigin);
             }
-            MetricValue summary = MetricValue.of(v, classes, seed);
+            // A ratio's CI includes the sampling of its baseline sets (0/0 above: exactly 0, no ratio).
+            MetricValue summary = ratio ? MetricValue.ofRatio(values, references, classes, seed) : MetricValue.of(v, classes, seed);
             if (channelSums != null && channelCount > 0) {
                 double[] means = Arrays.stream(channelSums).map(x -> x / channelCount).toArray();
                 summary = summary.withPerChannel(means);

@@ -70,6 +70,19 @@ class ChunkedEvaluationTest {
     }
 
     @Test
+    void chunkedRefusesATargetPrecisionOrSampledElementsWhichOnlyEvaluateSupports() {
+        DataSet first = Datasets.mnist().slice(0, 16);
+        IllegalArgumentException precision = assertThrows(IllegalArgumentException.class,
+                () -> InvarianceEvaluator.builder().inputAction(ImageActions.rotation(Groups.c4())).targetPrecision(0.05)
+                        .build().chunked(NET, first));
+        assertTrue(precision.getMessage().contains("targetPrecision(0.05)"), precision.getMessage());
+        IllegalArgumentException sampled = assertThrows(IllegalArgumentException.class,
+                () -> InvarianceEvaluator.builder().inputAction(ImageActions.rotation(Groups.c4())).sampleElements(3)
+                        .build().chunked(NET, first));
+        assertTrue(sampled.getMessage().contains("sampleElements(3)"), sampled.getMessage());
+    }
+
+    @Test
     void reportRefusesMissingRepeatedOrShortChunks() {
         InvarianceEvaluator evaluator = c4(40);
         ChunkedEvaluation e = evaluator.chunked(NET, Datasets.mnist().slice(0, 16));

@@ -75,7 +75,12 @@ public final class SparkInvarianceEvaluator implements Serializable {
     private final InvarianceEvaluator evaluator;
     private final int ndThreadsPerTask;
 
+    /**
+     * @throws IllegalArgumentException with a target precision or sampled elements, which only the
+     *                                  single-machine evaluator supports
+     */
     SparkInvarianceEvaluator(InvarianceEvaluator evaluator, int ndThreadsPerTask) {
+        evaluator.requireWholeEvaluation("SparkInvarianceEvaluator");
         this.evaluator = evaluator;
         this.ndThreadsPerTask = ndThreadsPerTask;
     }
@@ -328,7 +333,11 @@ public final class SparkInvarianceEvaluator implements Serializable {
             return s;
         }
 
-        /** @throws IllegalArgumentException as {@link InvarianceEvaluator.Builder#build()} */
+        /**
+         * @throws IllegalArgumentException as {@link InvarianceEvaluator.Builder#build()}, or for
+         *                                  {@code targetPrecision} or {@code sampleElements}, which
+         *                                  only the single-machine evaluator supports
+         */
         public SparkInvarianceEvaluator build() {
             return new SparkInvarianceEvaluator(buildEvaluator(), ndThreadsPerTask);
         }

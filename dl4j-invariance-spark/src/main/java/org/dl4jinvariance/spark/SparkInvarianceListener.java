@@ -306,8 +306,10 @@ public final class SparkInvarianceListener {
         }
 
         /**
-         * @throws IllegalArgumentException without an input action or a data set, or as
-         *                                  {@code InvarianceEvaluator.Builder.build()}
+         * @throws IllegalArgumentException without an input action or a data set, as
+         *                                  {@code InvarianceEvaluator.Builder.build()}, or for
+         *                                  {@code targetPrecision} or {@code sampleElements}
+         *                                  (single-machine only)
          */
         public SparkInvarianceListener build() {
             if (!hasInputAction()) {

@@ -106,6 +106,18 @@ class SparkInvarianceEvaluatorTest {
     }
 
     @Test
+    void targetPrecisionAndSampleElementsAreRefusedAtBuildNamingTheSetting() {
+        IllegalArgumentException precision = assertThrows(IllegalArgumentException.class,
+                () -> SparkInvarianceEvaluator.builder().inputAction(ImageActions.rotation(Groups.c4()))
+                        .targetPrecision(0.05).build());
+        assertTrue(precision.getMessage().contains("targetPrecision(0.05)"), precision.getMessage());
+        IllegalArgumentException sampled = assertThrows(IllegalArgumentException.class,
+                () -> SparkInvarianceEvaluator.builder().inputAction(ImageActions.rotation(Groups.c4()))
+                        .sampleElements(2).build());
+        assertTrue(sampled.getMessage().contains("sampleElements(2)"), sampled.getMessage());
+    }
+
+    @Test
     void anEmptyRddIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> c4(10).evaluate(NET, sc.<DataSet>emptyRDD()));

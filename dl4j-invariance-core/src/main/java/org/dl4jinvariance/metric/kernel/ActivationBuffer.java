@@ -153,7 +153,19 @@ public final class ActivationBuffer {
      */
     public SetProducts sets(int count, int first, int setStep, int memberStride, int order, int ref,
                      boolean[] permute, int[][] outerMaps, int[][] innerMaps) {
-        SetJob job = job(count, first, setStep, memberStride, order, ref, permute, outerMaps, innerMaps);
+        return sets(count, first, setStep, memberStride, order, ref, permute, outerMaps, innerMaps, null);
+    }
+
+    /**
+     * {@link #sets(int, int, int, int, int, int, boolean[], int[][], int[][])} for sets whose
+     * member j is not element j: member j of set k acts as group element
+     * {@code elements[k·order + j]} (its {@code permute}, {@code outerMaps} and {@code innerMaps}
+     * entries, which stay indexed by element); cross[k][j] = ⟨row j, ρ(elements[k·order + j])·row ref⟩.
+     * {@code elements} null: member j is element j.
+     */
+    public SetProducts sets(int count, int first, int setStep, int memberStride, int order, int ref,
+                     boolean[] permute, int[][] outerMaps, int[][] innerMaps, int[] elements) {
+        SetJob job = job(count, first, setStep, memberStride, order, ref, permute, outerMaps, innerMaps, elements);
         IntStream.range(0, job.tasks()).parallel().forEach(job::run);
         return job.products();
     }
@@ -164,7 +176,17 @@ public final class ActivationBuffer {
      */
     public SetJob job(int count, int first, int setStep, int memberStride, int order, int ref,
                       boolean[] permute, int[][] outerMaps, int[][] innerMaps) {
-        return new SetJob(count, first, setStep, memberStride, order, ref, permute, outerMaps, innerMaps);
+        return job(count, first, setStep, memberStride, order, ref, permute, outerMaps, innerMaps, null);
+    }
+
+    /**
+     * {@link #job(int, int, int, int, int, int, boolean[], int[][], int[][])} with member j of set k
+     * acting as element {@code elements[k·order + j]} (null: element j), as in
+     * {@link #sets(int, int, int, int, int, int, boolean[], int[][], int[][], int[])}.
+     */
+    public SetJob job(int count, int first, int setStep, int memberStride, int order, int ref,
+                      boolean[] permute, int[][] outerMaps, int[][] innerMaps, int[] elements) {
+        return new SetJob(count, first, setStep, memberStride, order, ref, permute, outerMaps, innerMaps, elements);
     }
 
     /** {@link #sets} as tasks; {@link #products()} is complete once every task has run. */
@@ -178,11 +200,12 @@ public final class ActivationBuffer {
         private final boolean[] permute;
         private final int[][] outerMaps;
         private final int[][] innerMaps;
+        private final int[] elements;
         private final double[] gram;
         private final double[] cross;
 
         private SetJob(int count, int first, int setStep, int memberStride, int order, int ref,
-                       boolean[] permute, int[][] outerMaps, int[][] innerMaps) {
+                       boolean[] permute, int[][] outerMaps, int[][] innerMaps, int[] elements) {
             this.count = count;
             this.first = first;
             this.setStep = setStep;
@@ -192,6 +215,7 @@ public final class ActivationBuffer {
             this.permute = permute;
             this.outerMaps = outerMaps;
             this.innerMaps = innerMaps;
+            this.elements = elements;
             this.gram = new double[count * order * order];
             this.cross = permute == null ? null : new double[count * order];
         }
@@ -216,15 +240,16 @@ public final class ActivationBuffer {
                     }
                     rowsOf.addGram(order, gram, k * order * order, tile);
                     if (cross != null) {
-                        for (int g = 0; g < order; g++) {
-                            if (g == ref || !permute[g]) {
+                        for (int j = 0; j < order; j++) {
+                            int g = elements == null ? j : elements[k * order + j];
+                            if (j == ref || !permute[g]) {
                                 continue;
                             }
                             if (outerMaps[g] != null && outerMaps[g][o] != o) {
                                 moved.load(floats, doubles, index(outerMaps[g][o], base + ref * memberStride), 0);
-                                cross[k * order + g] += rowsOf.dot(g, moved, 0, innerMaps[g]);
+                                cross[k * order + j] += rowsOf.dot(j, moved, 0, innerMaps[g]);
                             } else {
-                                cross[k * order + g] += rowsOf.dot(g, rowsOf, ref, innerMaps[g]);
+                                cross[k * order + j] += rowsOf.dot(j, rowsOf, ref, innerMaps[g]);
                             }
                         }
                     }

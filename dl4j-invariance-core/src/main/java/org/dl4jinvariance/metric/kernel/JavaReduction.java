@@ -14,11 +14,24 @@ public final class JavaReduction implements OrbitReduction {
 
     @Override
     public Pass start(INDArray act, int examples, int order, int identity, FieldTransform rho, boolean[] permute) {
+        return start(act, examples, order, identity, rho, permute, null, null);
+    }
+
+    @Override
+    public boolean supportsSampledElements() {
+        return true;
+    }
+
+    @Override
+    public Pass start(INDArray act, int examples, int order, int identity, FieldTransform rho, boolean[] permute,
+                      int[] orbitElements, int[] baselineElements) {
         ActivationBuffer buffer = ActivationBuffer.of(act);
-        int[][] outerMaps = new int[order][];
-        int[][] innerMaps = new int[order][];
+        // maps stay indexed by group element (|G| of them), members by set row (order of them)
+        int elements = permute == null ? order : permute.length;
+        int[][] outerMaps = new int[elements][];
+        int[][] innerMaps = new int[elements][];
         if (rho != null) {
-            for (int g = 0; g < order; g++) {
+            for (int g = 0; g < elements; g++) {
                 if (permute[g]) {
                     outerMaps[g] = rho.outerMap(g, buffer.outer());
                     innerMaps[g] = rho.innerMap(g, buffer.outer());
@@ -27,9 +40,10 @@ public final class JavaReduction implements OrbitReduction {
         }
         boolean[] wanted = rho == null ? null : permute;
         int sets = examples / order;
-        ActivationBuffer.SetJob orbit = buffer.job(examples, 0, 1, examples, order, identity, wanted, outerMaps, innerMaps);
+        ActivationBuffer.SetJob orbit = buffer.job(examples, 0, 1, examples, order, identity, wanted, outerMaps, innerMaps,
+                orbitElements);
         ActivationBuffer.SetJob baseline = buffer.job(sets, identity * examples, order, 1, order, identity, wanted,
-                outerMaps, innerMaps);
+                outerMaps, innerMaps, baselineElements);
         int split = orbit.tasks();
         SharedTasks tasks = new SharedTasks(split + baseline.tasks(), t -> {
             if (t < split) {

@@ -36,6 +36,32 @@ public interface OrbitReduction {
      */
     Pass start(INDArray act, int examples, int order, int identity, FieldTransform rho, boolean[] permute);
 
+    /**
+     * {@link #start(INDArray, int, int, int, FieldTransform, boolean[])} for sets of k sampled
+     * members: member j of orbit set b acts as group element {@code orbitElements[b·k + j]}, member
+     * j of baseline set s as {@code baselineElements[s·k + j]}; cross[k'·k + j] = ⟨x_j, ρ(g)x_ref⟩ with
+     * g that element. {@code permute} stays indexed by element (length |G|). Both arrays null:
+     * whole orbits, members = |G|.
+     *
+     * @param members          k, the rows per set
+     * @param reference        the reference member (the identity's row in each set)
+     * @throws UnsupportedOperationException when this reduction cannot handle sampled elements
+     *                                       (default: it cannot)
+     */
+    default Pass start(INDArray act, int examples, int members, int reference, FieldTransform rho, boolean[] permute,
+                       int[] orbitElements, int[] baselineElements) {
+        if (orbitElements == null && baselineElements == null) {
+            return start(act, examples, members, reference, rho, permute);
+        }
+        throw new UnsupportedOperationException("the " + this + " reduction cannot reduce orbits of sampled elements"
+                + " (sampleElements); use reduction(ReductionPath.JAVA)");
+    }
+
+    /** True when {@link #start(INDArray, int, int, int, FieldTransform, boolean[], int[], int[])} accepts sampled elements. */
+    default boolean supportsSampledElements() {
+        return false;
+    }
+
     /** A started reduction. */
     interface Pass {
 
