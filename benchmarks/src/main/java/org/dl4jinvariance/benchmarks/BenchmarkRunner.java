@@ -26,6 +26,8 @@ public final class BenchmarkRunner {
         List<Benchmark> rows = new ArrayList<>();
         // issue 3: metric engine
         rows.add(new MetricPassBenchmark());
+        // issue 16: the metric pass reduced by ND4J operations (the GPU path) against the Java path
+        rows.add(new ReductionPathBenchmark());
         // issue 4: equivariant layers
         rows.add(ConvolutionLayerBenchmark.groupC4());
         rows.add(ConvolutionLayerBenchmark.groupD4());

@@ -7,7 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import org.dl4jinvariance.action.GroupAction;
 import org.dl4jinvariance.field.FieldType;
@@ -34,33 +33,54 @@ final class EvaluationPlan {
     final Map<String, ProbedLayer> info = new LinkedHashMap<>();
     final OrbitInputs inputs;
     final boolean labelled;
+    /** Where Gram matrices and equivariance products are computed (resolved: JAVA or ND4J). */
+    final ReductionPath reduction;
     private final Map<String, OrbitReducer> reducers = new LinkedHashMap<>();
     /** Draws each chunk's sampled elements in turn, or null for whole orbits. */
     private final java.util.Random elementDraws;
     private final int sampleElements;
+
+    /** A plan reducing on {@link ReductionPath#AUTO}'s path. */
+    EvaluationPlan(ModelProbe probe, GroupAction action, Examples first, List<OrbitMetric> explicitMetrics,
+            List<OrbitMetric> defaults, List<String> requested, Map<String, FieldType> fieldTypes, List<String> actedInputs) {
+        this(probe, action, first, explicitMetrics, defaults, requested, fieldTypes, actedInputs, ReductionPath.AUTO);
+    }
 
     /**
      * @param explicitMetrics the user's metrics, or null for the defaults
      * @param defaults        the default metrics
      * @param requested       the user's layers, or null for every layer
      * @param actedInputs     the inputs the user named, or null for every input the action acts on
+     * @param reduction       where to reduce (AUTO resolved against the backend)
      */
     EvaluationPlan(ModelProbe probe, GroupAction action, Examples first, List<OrbitMetric> explicitMetrics,
-            List<OrbitMetric> defaults, List<String> requested, Map<String, FieldType> fieldTypes, List<String> actedInputs) {
-        this(probe, action, first, explicitMetrics, defaults, requested, fieldTypes, actedInputs, 0, 0);
+            List<OrbitMetric> defaults, List<String> requested, Map<String, FieldType> fieldTypes, List<String> actedInputs,
+            ReductionPath reduction) {
+        this(probe, action, first, explicitMetrics, defaults, requested, fieldTypes, actedInputs, 0, 0, reduction);
+    }
+
+    /** A plan sampling {@code sampleElements} elements per example, reducing on {@link ReductionPath#AUTO}'s path. */
+    EvaluationPlan(ModelProbe probe, GroupAction action, Examples first, List<OrbitMetric> explicitMetrics,
+            List<OrbitMetric> defaults, List<String> requested, Map<String, FieldType> fieldTypes, List<String> actedInputs,
+            int sampleElements, long seed) {
+        this(probe, action, first, explicitMetrics, defaults, requested, fieldTypes, actedInputs, sampleElements, seed,
+                ReductionPath.AUTO);
     }
 
     /**
      * @param sampleElements k elements per example, or 0 (or |G|) for whole orbits
      * @param seed           the seed of the element draws
+     * @param reduction      where to reduce; AUTO is resolved here (JAVA when elements are sampled)
+     * @throws IllegalArgumentException for {@link ReductionPath#ND4J} with sampled elements
      */
     EvaluationPlan(ModelProbe probe, GroupAction action, Examples first, List<OrbitMetric> explicitMetrics,
             List<OrbitMetric> defaults, List<String> requested, Map<String, FieldType> fieldTypes, List<String> actedInputs,
-            int sampleElements, long seed) {
+            int sampleElements, long seed, ReductionPath reduction) {
         this.group = action.group();
         boolean sampling = sampleElements > 0 && sampleElements < group.order();
         this.sampleElements = sampling ? sampleElements : 0;
         this.elementDraws = sampling ? new java.util.Random(seed ^ ELEMENT_DRAWS_SALT) : null;
+        this.reduction = reduction.resolve(sampling ? sampleElements : 0);
         this.labelled = first.labels() != null;
         this.metrics = chooseMetrics(explicitMetrics, defaults);
 
@@ -104,7 +124,7 @@ final class EvaluationPlan {
                 }
             }
             reducers.put(key, new OrbitReducer(layer, stats, List.copyOf(perts), fields.isNhwc(key),
-                    userFields.contains(key)));
+                    userFields.contains(key), this.reduction.reduction()));
         }
     }
 
@@ -151,10 +171,9 @@ final class EvaluationPlan {
         probe.forward(inputs.inputs(chunk, sample), inputs.masks(chunk, sample), layers, new ActivationVisitor() {
             @Override
             public void visit(String layer, INDArray act) {
-                OrbitReducer.Reduction r = reducers.get(layer).reduce(act, b, classes, sample);
-                contexts.put(layer, r.context());
-                if (r.pending() != null) {
-                    r.pending().run();
+                Future<?> pending = visitConcurrently(layer, act);
+                if (pending != null) {
+                    PendingReduction.await(pending);
                 }
             }
 
@@ -162,7 +181,7 @@ final class EvaluationPlan {
             public Future<?> visitConcurrently(String layer, INDArray act) {
                 OrbitReducer.Reduction r = reducers.get(layer).reduce(act, b, classes, sample);
                 contexts.put(layer, r.context());
-                return r.pending() == null ? null : ForkJoinPool.commonPool().submit(r.pending());
+                return r.pending() == null ? null : PendingReduction.start(r);
             }
         });
         return contexts;

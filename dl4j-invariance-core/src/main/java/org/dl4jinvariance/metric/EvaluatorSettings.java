@@ -32,6 +32,7 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
     int maxBatch = InvarianceEvaluator.DEFAULT_MAX_BATCH;
     long maxBatchBytes;     // 0: the default, MemoryBudget.defaultBytes() when the evaluation runs
     long seed = InvarianceEvaluator.DEFAULT_SEED;
+    ReductionPath reduction = ReductionPath.AUTO;
     double targetPrecision;     // 0: none, every example up to maxExamples is evaluated
     int sampleElements;         // 0: every example's whole orbit
 
@@ -266,6 +267,21 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
         return self();
     }
 
+    /**
+     * Where each layer's activations are reduced to Gram matrices and equivariance products
+     * (default {@link ReductionPath#AUTO}: ND4J operations on a GPU backend, Java on the CPU).
+     * Both paths give the same figures to rounding.
+     *
+     * @throws IllegalArgumentException for null
+     */
+    public B reduction(ReductionPath path) {
+        if (path == null) {
+            throw new IllegalArgumentException("reduction needs a ReductionPath (AUTO, JAVA or ND4J), got null");
+        }
+        this.reduction = path;
+        return self();
+    }
+
     /** True once {@link #inputAction} has been given. */
     protected final boolean hasInputAction() {
         return action != null;
@@ -292,6 +308,7 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
         b.targetPrecision = targetPrecision;
         b.sampleElements = sampleElements;
         b.actedInputs = actedInputs;
+        b.reduction = reduction;
         return b.build();
     }
 
@@ -310,6 +327,9 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
         s.put("maxBatch", String.valueOf(maxBatch));
         s.put("maxBatchBytes", maxBatchBytes == 0 ? "default" : String.valueOf(maxBatchBytes));
         s.put("seed", String.valueOf(seed));
+        if (reduction != ReductionPath.AUTO) {
+            s.put("reduction", reduction.name());
+        }
         if (targetPrecision > 0) {
             s.put("targetPrecision", String.valueOf(targetPrecision));
         }

@@ -73,6 +73,7 @@ public final class InvarianceEvaluator implements java.io.Serializable {
     private final double targetPrecision;
     private final int sampleElements;
     private final List<String> actedInputs;
+    private final ReductionPath reduction;
     private final boolean labelMetrics;
 
     private InvarianceEvaluator(Builder b) {
@@ -90,6 +91,7 @@ public final class InvarianceEvaluator implements java.io.Serializable {
         this.targetPrecision = b.targetPrecision;
         this.sampleElements = b.sampleElements;
         this.actedInputs = b.actedInputs == null ? null : List.copyOf(b.actedInputs);
+        this.reduction = b.reduction;
     }
 
     /** A copy of {@code other} with label metrics on or off. */
@@ -107,6 +109,7 @@ public final class InvarianceEvaluator implements java.io.Serializable {
         this.targetPrecision = other.targetPrecision;
         this.sampleElements = other.sampleElements;
         this.actedInputs = other.actedInputs;
+        this.reduction = other.reduction;
         this.labelMetrics = labelMetrics;
     }
 
@@ -294,7 +297,7 @@ public final class InvarianceEvaluator implements java.io.Serializable {
 
     EvaluationPlan plan(ModelProbe probe, Examples first) {
         return new EvaluationPlan(probe, action, first, metrics, defaultMetrics(distance), layers, fieldTypes, actedInputs,
-                sampleElements, seed);
+                sampleElements, seed, reduction);
     }
 
     int maxBatch() {
@@ -316,6 +319,7 @@ public final class InvarianceEvaluator implements java.io.Serializable {
         settings.put("maxBatchBytes", chunking.describeBudget());
         settings.put("chunkSize", String.valueOf(chunking.examples()));
         settings.put("chunking", chunking.describe());
+        settings.put("reduction", plan.reduction.name());
         if (plan.sampleElements() > 0) {
             settings.put("sampleElements", plan.sampleElements() + " of " + group.order()
                     + " elements per example (identity + seeded draw)");
@@ -362,6 +366,9 @@ public final class InvarianceEvaluator implements java.io.Serializable {
             if (sampleElements > acting.order()) {
                 throw new IllegalArgumentException("sampleElements(" + sampleElements + ") asks for more elements than "
                         + acting.name() + " has (|G| = " + acting.order() + ")");
+            }
+            if (reduction == ReductionPath.ND4J && sampleElements > 0 && sampleElements < acting.order()) {
+                reduction.resolve(sampleElements);      // refuses: only the Java reduction handles sampled elements
             }
             if (group != null && !group.equals(acting)) {
                 throw new IllegalArgumentException("Group " + group.name() + " (order " + group.order()

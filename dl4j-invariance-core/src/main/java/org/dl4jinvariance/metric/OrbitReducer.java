@@ -1,7 +1,7 @@
 package org.dl4jinvariance.metric;
 
-import org.dl4jinvariance.metric.kernel.ActivationBuffer;
 import org.dl4jinvariance.metric.kernel.FieldTransform;
+import org.dl4jinvariance.metric.kernel.OrbitReduction;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -19,11 +19,14 @@ import org.nd4j.linalg.indexing.SpecifiedIndex;
  * its metrics read, while the activations are still in DL4J's workspace.
  *
  * <p>Gram matrices and equivariance products ⟨f(g·x), ρ(g)f(x)⟩ (ρ(g) an index permutation)
- * come from one pass over the activations' native memory ({@link ActivationBuffer}) for the
- * orbits and one over the identity rows for the distinct-input sets; nothing is copied. Only
- * interpolating ρ(g) (bilinear rotations) go through {@link org.dl4jinvariance.field.FieldType#apply}.
+ * of the orbits and of the distinct-input sets come from an {@link OrbitReduction}: in Java
+ * from the activations' native memory, nothing copied
+ * ({@link org.dl4jinvariance.metric.kernel.JavaReduction}), or from ND4J operations on whatever
+ * backend is active ({@link org.dl4jinvariance.metric.kernel.Nd4jReduction}); see
+ * {@link ReductionPath}. Only interpolating ρ(g) (bilinear rotations) go through
+ * {@link org.dl4jinvariance.field.FieldType#apply}, on either path.
  *
- * <p>The one pass is pure Java on the native buffer, so it is handed back as pending work that
+ * <p>The Java pass is pure Java on the native buffer, so it is handed back as pending work that
  * may run beside the next layer's forward pass ({@link org.dl4jinvariance.probe.ActivationVisitor#visitConcurrently}):
  * DL4J's inference keeps one core busy most of the time on this backend.
  */
@@ -34,15 +37,18 @@ final class OrbitReducer {
     private final List<Perturbation> perturbations;
     private final boolean nhwc;
     private final boolean fieldGivenByUser;
+    private final OrbitReduction reduction;
     private final Map<String, FieldTransform> transforms = new HashMap<>();
 
 
     /**
      * @param nhwc             the layer's feature maps are [B, H, W, C]
      * @param fieldGivenByUser the layer's field is the user's {@code fieldType}: a shape it cannot act on is an error, not n/a
+     * @param reduction        how Gram matrices and equivariance products are computed
      */
     OrbitReducer(ProbedLayer layer, Set<OrbitStatistic> statistics, List<Perturbation> perturbations, boolean nhwc,
-            boolean fieldGivenByUser) {
+            boolean fieldGivenByUser, OrbitReduction reduction) {
+        this.reduction = reduction;
         this.fieldGivenByUser = fieldGivenByUser;
         this.layer = layer;
         this.statistics = statistics;
@@ -56,8 +62,13 @@ final class OrbitReducer {
      * @param context the metrics' input, complete once {@code pending} has run
      * @param pending pure-Java work still reading the activations' memory (no ND4J calls), to be
      *                run — on any thread — before that memory is released; null when none
+     * @param help    runs parts of {@code pending} not yet started, on the calling thread (a thread
+     *                about to wait for {@code pending} calls it to work instead of blocking)
      */
-    record Reduction(OrbitActivations context, Runnable pending) {
+    record Reduction(OrbitActivations context, Runnable pending, Runnable help) {
+        Reduction(OrbitActivations context) {
+            this(context, null, () -> { });
+        }
     }
 
     /** Everything ND4J is needed for happens here, on the calling (probe) thread. */
@@ -93,51 +104,47 @@ final class OrbitReducer {
         }
         boolean equivariance = statistics.contains(OrbitStatistic.EQUIVARIANCE) && layer.field() != null;
         if (!statistics.contains(OrbitStatistic.GRAM) && !statistics.contains(OrbitStatistic.BASELINE_GRAM) && !equivariance) {
-            return new Reduction(o, null);
+            return new Reduction(o);
         }
-        ActivationBuffer buffer = ActivationBuffer.of(act);
         FieldTransform rho = equivariance ? transform(o, act) : null;
+        int e = o.group().identity();
+        int reference = o.identityMember();     // the identity's row in each set: e, or 0 when sampled
         boolean[] permute = null;
-        int[][] outerMaps = new int[elements][];
-        int[][] innerMaps = new int[elements][];
         Interpolated interpolated = null;
         if (rho != null) {
             permute = new boolean[elements];
             for (int g = 0; g < elements; g++) {
                 permute[g] = rho.isPermutation(g);
-                if (permute[g]) {
-                    outerMaps[g] = rho.outerMap(g, buffer.outer());
-                    innerMaps[g] = rho.innerMap(g, buffer.outer());
-                }
             }
-            interpolated = sample == null ? Interpolated.of(o.group().identity(), rho, act, permute, examples, sets)
+            interpolated = sample == null ? Interpolated.of(e, rho, act, permute, examples, sets)
                     : Interpolated.sampled(rho, act, permute, examples, sample);
         }
+        OrbitReduction.Pass pass = sample == null ? reduction.start(act, examples, order, e, rho, permute)
+                : reduction.start(act, examples, order, reference, rho, permute, sample.elements(),
+                        sample.baselineElements(sets));
+        boolean withEquivariance = rho != null;
         boolean[] permuteFinal = permute;
         Interpolated fallback = interpolated;
         Runnable work = () -> {
-            int e = o.identityMember();
-            ActivationBuffer.SetProducts orbit = buffer.sets(examples, 0, 1, examples, order, e, permuteFinal, outerMaps,
-                    innerMaps, sample == null ? null : sample.elements());
-            ActivationBuffer.SetProducts baseline = buffer.sets(sets, e * examples, order, 1, order, e, permuteFinal,
-                    outerMaps, innerMaps, sample == null ? null : sample.baselineElements(sets));
-            o.gram = orbit.gram();
-            o.baselineGram = baseline.gram();
-            if (permuteFinal != null) {
-                o.equivarianceInner = orbit.cross();
-                o.baselineEquivarianceInner = baseline.cross();
+            OrbitReduction.Products products = pass.finish();
+            o.gram = products.orbit().gram();
+            o.baselineGram = products.baseline().gram();
+            if (withEquivariance) {
+                o.equivarianceInner = products.orbit().cross();
+                o.baselineEquivarianceInner = products.baseline().cross();
                 o.transformedNormSq = new double[examples * order];
                 for (int b = 0; b < examples; b++) {
-                    Arrays.fill(o.transformedNormSq, b * order, (b + 1) * order, o.gram[(b * order + e) * order + e]);
+                    Arrays.fill(o.transformedNormSq, b * order, (b + 1) * order,
+                            o.gram[(b * order + reference) * order + reference]);
                 }
                 fallback.into(o, permuteFinal, examples, sets);
             }
         };
-        if (buffer.isCopy()) {
-            work.run();         // the copy lives in the layer's working memory, released on return
-            return new Reduction(o, null);
+        if (!pass.readsActivations()) {
+            work.run();         // nothing left that needs the activations' memory
+            return new Reduction(o);
         }
-        return new Reduction(o, work);
+        return new Reduction(o, work, pass::help);
     }
 
     /** ρ for this layer's feature shape, or null (with the reason recorded) when the field cannot act on it. */

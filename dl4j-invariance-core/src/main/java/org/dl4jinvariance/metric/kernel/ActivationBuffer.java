@@ -6,7 +6,9 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Direct read access to a batch of activations in their physical memory order, viewed as
@@ -60,6 +62,9 @@ public final class ActivationBuffer {
      *                               {@link #MAX_VIEW_BYTES} bytes: checked before anything is copied
      */
     public static ActivationBuffer of(INDArray act) {
+        // The NIO view reads host memory: on a GPU backend the device's values must be copied
+        // there first (a no-op on the CPU backend). That copy is what ReductionPath.ND4J avoids.
+        Nd4j.getAffinityManager().ensureLocation(act, AffinityManager.Location.HOST);
         ActivationBuffer b = view(act);
         if (b == null) {
             DataType copyType = copyType(act.dataType());
@@ -144,7 +149,7 @@ public final class ActivationBuffer {
      * (j = 0..order−1): gram[k][j][l] = ⟨row j, row l⟩ and, for every g whose {@code innerMaps[g]}
      * or {@code outerMaps[g]} is given (or whose {@code permute[g]} is true),
      * cross[k][g] = ⟨row g, ρ(g)·row ref⟩ with (ρ(g)c)(o, i) = c(outerMaps[g][o], innerMaps[g][i])
-     * (null map = identity). cross[k][ref] = gram[k][ref][ref].
+     * (null map = identity). cross[k][ref] = gram[k][ref][ref]. Runs on the common pool.
      */
     public SetProducts sets(int count, int first, int setStep, int memberStride, int order, int ref,
                      boolean[] permute, int[][] outerMaps, int[][] innerMaps) {
@@ -160,9 +165,68 @@ public final class ActivationBuffer {
      */
     public SetProducts sets(int count, int first, int setStep, int memberStride, int order, int ref,
                      boolean[] permute, int[][] outerMaps, int[][] innerMaps, int[] elements) {
-        double[] gram = new double[count * order * order];
-        double[] cross = permute == null ? null : new double[count * order];
-        IntStream.range(0, (count + ITEMS_PER_TASK - 1) / ITEMS_PER_TASK).parallel().forEach(task -> {
+        SetJob job = job(count, first, setStep, memberStride, order, ref, permute, outerMaps, innerMaps, elements);
+        IntStream.range(0, job.tasks()).parallel().forEach(job::run);
+        return job.products();
+    }
+
+    /**
+     * The work of {@link #sets}, split into {@link SetJob#tasks()} independent tasks of
+     * {@value #ITEMS_PER_TASK} sets that any threads may run, each exactly once, in any order.
+     */
+    public SetJob job(int count, int first, int setStep, int memberStride, int order, int ref,
+                      boolean[] permute, int[][] outerMaps, int[][] innerMaps) {
+        return job(count, first, setStep, memberStride, order, ref, permute, outerMaps, innerMaps, null);
+    }
+
+    /**
+     * {@link #job(int, int, int, int, int, int, boolean[], int[][], int[][])} with member j of set k
+     * acting as element {@code elements[k·order + j]} (null: element j), as in
+     * {@link #sets(int, int, int, int, int, int, boolean[], int[][], int[][], int[])}.
+     */
+    public SetJob job(int count, int first, int setStep, int memberStride, int order, int ref,
+                      boolean[] permute, int[][] outerMaps, int[][] innerMaps, int[] elements) {
+        return new SetJob(count, first, setStep, memberStride, order, ref, permute, outerMaps, innerMaps, elements);
+    }
+
+    /** {@link #sets} as tasks; {@link #products()} is complete once every task has run. */
+    public final class SetJob {
+        private final int count;
+        private final int first;
+        private final int setStep;
+        private final int memberStride;
+        private final int order;
+        private final int ref;
+        private final boolean[] permute;
+        private final int[][] outerMaps;
+        private final int[][] innerMaps;
+        private final int[] elements;
+        private final double[] gram;
+        private final double[] cross;
+
+        private SetJob(int count, int first, int setStep, int memberStride, int order, int ref,
+                       boolean[] permute, int[][] outerMaps, int[][] innerMaps, int[] elements) {
+            this.count = count;
+            this.first = first;
+            this.setStep = setStep;
+            this.memberStride = memberStride;
+            this.order = order;
+            this.ref = ref;
+            this.permute = permute;
+            this.outerMaps = outerMaps;
+            this.innerMaps = innerMaps;
+            this.elements = elements;
+            this.gram = new double[count * order * order];
+            this.cross = permute == null ? null : new double[count * order];
+        }
+
+        /** The number of tasks. */
+        public int tasks() {
+            return (count + ITEMS_PER_TASK - 1) / ITEMS_PER_TASK;
+        }
+
+        /** Runs task {@code task} (sets task·{@value #ITEMS_PER_TASK} onwards). */
+        public void run(int task) {
             // padded to a multiple of 4 rows (extra rows stay zero) for the 4×4 register tiles
             PlaneRows rowsOf = PlaneRows.forBuffer(floats, (order + 3) / 4 * 4, inner);
             PlaneRows moved = PlaneRows.forBuffer(floats, 1, inner);
@@ -200,8 +264,12 @@ public final class ActivationBuffer {
                     cross[k * order + ref] = gram[at + ref * order + ref];
                 }
             }
-        });
-        return new SetProducts(gram, cross);
+        }
+
+        /** The products; complete once every task has run. */
+        public SetProducts products() {
+            return new SetProducts(gram, cross);
+        }
     }
 
     /** Absolute buffer index of element (o, row, 0). */
