@@ -42,6 +42,8 @@ public final class ChunkedEvaluation {
     private final Examples first;
     private final EvaluationPlan plan;
     private MemoryBudget.Chunking chunking;
+    /** The evaluator's {@link EvaluationProgress}, told as chunks are added ({@link #startProgress}). */
+    private ProgressReporter progress;
 
     ChunkedEvaluation(InvarianceEvaluator evaluator, ModelProbe probe, Examples first) {
         this.evaluator = evaluator;
@@ -109,9 +111,37 @@ public final class ChunkedEvaluation {
                 throw new IllegalArgumentException("Chunk " + i + " holds " + c.size() + " examples; every chunk but the "
                         + "last holds chunkSize = " + chunkSize());
             }
-            values.add(c);
+            if (i == 0) {
+                startProgress(source, ordered.stream().mapToInt(ChunkSamples::size).sum());
+            }
+            add(values, c);
         }
-        return report(values, fullyMasked, source);
+        InvarianceReport report = report(values, fullyMasked, source);
+        finishProgress(values);
+        return report;
+    }
+
+    /**
+     * Starts the progress of this evaluation: the evaluator's {@link EvaluationProgress} is told
+     * about {@code source}, with at most {@code total} examples, as chunks are {@link #add added}.
+     */
+    void startProgress(String source, int total) {
+        progress = new ProgressReporter(evaluator.progress(), source, total).start();
+    }
+
+    /** Adds one chunk's values and tells the progress. */
+    void add(ReportAccumulator values, ChunkSamples chunk) {
+        values.add(chunk);
+        if (progress != null) {
+            progress.add(chunk.size());
+        }
+    }
+
+    /** The last progress call: every example of {@code values} is measured. */
+    void finishProgress(ReportAccumulator values) {
+        if (progress != null) {
+            progress.finish(values.examples());
+        }
     }
 
     ReportAccumulator accumulator() {

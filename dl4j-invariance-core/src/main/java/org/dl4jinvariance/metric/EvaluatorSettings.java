@@ -35,6 +35,7 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
     ReductionPath reduction = ReductionPath.AUTO;
     double targetPrecision;     // 0: none, every example up to maxExamples is evaluated
     int sampleElements;         // 0: every example's whole orbit
+    EvaluationProgress progress = EvaluationProgress.NONE;
 
     protected EvaluatorSettings() {
     }
@@ -282,6 +283,23 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
         return self();
     }
 
+    /**
+     * Told how far each evaluation has come, for a progress bar (default
+     * {@link EvaluationProgress#NONE}: nothing is called). Never changes a report; a callback that
+     * throws is logged and not called again for that evaluation. A training listener names the
+     * data set and the epoch in each {@link EvaluationProgress.Update}.
+     *
+     * @throws IllegalArgumentException for null
+     */
+    public B progress(EvaluationProgress progress) {
+        if (progress == null) {
+            throw new IllegalArgumentException("progress needs an EvaluationProgress (EvaluationProgress.NONE for "
+                    + "none), got null");
+        }
+        this.progress = progress;
+        return self();
+    }
+
     /** True once {@link #inputAction} has been given. */
     protected final boolean hasInputAction() {
         return action != null;
@@ -309,6 +327,7 @@ public abstract class EvaluatorSettings<B extends EvaluatorSettings<B>> {
         b.sampleElements = sampleElements;
         b.actedInputs = actedInputs;
         b.reduction = reduction;
+        b.progress = progress;
         return b.build();
     }
 

@@ -75,9 +75,12 @@ public final class InvarianceEvaluator implements java.io.Serializable {
     private final List<String> actedInputs;
     private final ReductionPath reduction;
     private final boolean labelMetrics;
+    /** Not serialized: a progress bar belongs to the machine that shows it (Spark workers report none). */
+    private final transient EvaluationProgress progress;
 
     private InvarianceEvaluator(Builder b) {
         this.labelMetrics = true;
+        this.progress = b.progress;
         this.action = b.action;
         this.group = b.action.group();
         this.layers = b.layers == null ? null : List.copyOf(b.layers);
@@ -94,8 +97,9 @@ public final class InvarianceEvaluator implements java.io.Serializable {
         this.reduction = b.reduction;
     }
 
-    /** A copy of {@code other} with label metrics on or off. */
-    private InvarianceEvaluator(InvarianceEvaluator other, boolean labelMetrics) {
+    /** A copy of {@code other} with label metrics on or off and the given progress callback. */
+    private InvarianceEvaluator(InvarianceEvaluator other, boolean labelMetrics, EvaluationProgress progress) {
+        this.progress = progress;
         this.action = other.action;
         this.group = other.group;
         this.layers = other.layers;
@@ -122,7 +126,27 @@ public final class InvarianceEvaluator implements java.io.Serializable {
      * not tied to the output's width.
      */
     public InvarianceEvaluator withoutLabelMetrics() {
-        return labelMetrics ? new InvarianceEvaluator(this, false) : this;
+        return labelMetrics ? new InvarianceEvaluator(this, false, progress) : this;
+    }
+
+    /**
+     * The same evaluator telling {@code progress} how far each evaluation has come (see
+     * {@link EvaluationProgress}); {@link EvaluationProgress#NONE} for none. The reports are the
+     * same with and without it.
+     *
+     * @throws IllegalArgumentException for null
+     */
+    public InvarianceEvaluator withProgress(EvaluationProgress progress) {
+        if (progress == null) {
+            throw new IllegalArgumentException("withProgress needs an EvaluationProgress (EvaluationProgress.NONE for "
+                    + "none), got null");
+        }
+        return new InvarianceEvaluator(this, labelMetrics, progress);
+    }
+
+    /** The progress callback, {@link EvaluationProgress#NONE} when none is set (or after deserialization). */
+    public EvaluationProgress progress() {
+        return progress == null ? EvaluationProgress.NONE : progress;
     }
 
     /** False for an evaluator made by {@link #withoutLabelMetrics()}. */
@@ -252,13 +276,18 @@ public final class InvarianceEvaluator implements java.io.Serializable {
         ChunkedEvaluation evaluation = new ChunkedEvaluation(this, probe, first);
         ExampleChunks chunks = new ExampleChunks(source, first, maxExamples, evaluation.chunkSize(), evaluation.admission());
         ReportAccumulator values = evaluation.accumulator();
+        evaluation.startProgress(source.describe(), maxExamples);
         if (targetPrecision > 0) {
-            return runToPrecision(evaluation, chunks, values, source.describe());
+            InvarianceReport report = runToPrecision(evaluation, chunks, values, source.describe());
+            evaluation.finishProgress(values);
+            return report;
         }
         for (int index = 0; chunks.hasNext(); index++) {
-            values.add(evaluation.samples(chunks.next(), index));
+            evaluation.add(values, evaluation.samples(chunks.next(), index));
         }
-        return evaluation.report(values, chunks.fullyMasked(), source.describe());
+        InvarianceReport report = evaluation.report(values, chunks.fullyMasked(), source.describe());
+        evaluation.finishProgress(values);
+        return report;
     }
 
     /**
@@ -272,7 +301,7 @@ public final class InvarianceEvaluator implements java.io.Serializable {
         chunks.inRandomOrder(seed);
         PrecisionSchedule schedule = new PrecisionSchedule(group.order(), evaluation.chunkSize());
         for (int index = 0; chunks.hasNext(); index++) {
-            values.add(evaluation.samples(chunks.next(schedule.next(values.examples())), index));
+            evaluation.add(values, evaluation.samples(chunks.next(schedule.next(values.examples())), index));
             if (values.normalHalfWidthsAtMost(targetPrecision) && chunks.hasNext()) {
                 // The cheap check passed: the reported (bootstrap) half-widths decide.
                 InvarianceReport candidate = precisionReport(evaluation, values, chunks, schedule, source);

@@ -22,6 +22,7 @@ import org.dl4jinvariance.listeners.report.ModelDescription;
 import org.dl4jinvariance.listeners.report.Reporter;
 import org.dl4jinvariance.listeners.report.Reporters;
 import org.dl4jinvariance.listeners.report.RunSettings;
+import org.dl4jinvariance.metric.EvaluationProgress;
 import org.dl4jinvariance.metric.EvaluatorSettings;
 import org.dl4jinvariance.metric.InvarianceEvaluator;
 import org.dl4jinvariance.metric.InvarianceReport;
@@ -74,6 +75,12 @@ import org.slf4j.LoggerFactory;
  * subclass a later JVM adds other than the three above). An {@code InterruptedException} is
  * recorded too, and the thread's interrupt flag is set again so that whoever interrupted
  * training still sees it.
+ *
+ * <p><b>Progress.</b> Each evaluation takes a while (up to {@code maxExamples} examples × |G|
+ * forward rows per data set): {@link EvaluatorSettings#progress} sets an
+ * {@link EvaluationProgress} that is told, per data set and epoch, how many examples are measured
+ * (the examples' CLI draws it as a progress bar). It changes no report, and one that throws is
+ * logged and dropped for that evaluation.
  *
  * <p><b>The same examples every time.</b> An evaluation iterator is reset before each use, so
  * every epoch is measured on the same examples. An iterator that does not support
@@ -263,7 +270,7 @@ public final class InvarianceListener extends BaseTrainingListener {
         try {
             resetIfSupported(it);
             DataRole role = roles.get(name);
-            InvarianceReport report = (role.outOfDistribution() ? oodEvaluator : evaluator).evaluate(model, it);
+            InvarianceReport report = evaluatorFor(role, name, epoch).evaluate(model, it);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             warnOnNaN(epoch, name, report);
             return EpochReport.of(epoch, name, report, ms).withRole(role);
@@ -279,6 +286,17 @@ public final class InvarianceListener extends BaseTrainingListener {
                 log.warn("Could not reset the iterator of data set '{}': {}", name, contain(e).toString());
             }
         }
+    }
+
+    /**
+     * The evaluator of a data set in {@code role}, its progress callback (if any) told the data
+     * set's name and the epoch.
+     */
+    private InvarianceEvaluator evaluatorFor(DataRole role, String name, int epoch) {
+        InvarianceEvaluator chosen = role.outOfDistribution() ? oodEvaluator : evaluator;
+        EvaluationProgress progress = chosen.progress();
+        return progress == EvaluationProgress.NONE ? chosen
+                : chosen.withProgress(progress.forDataSet(name).forEpoch(epoch));
     }
 
     /** Hands a record to every reporter; a reporter's failure is recorded and shown to the others. */
