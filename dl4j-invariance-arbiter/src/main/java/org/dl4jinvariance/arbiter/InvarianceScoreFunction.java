@@ -16,6 +16,7 @@ import org.dl4jinvariance.action.GroupAction;
 import org.dl4jinvariance.action.ImageActions;
 import org.dl4jinvariance.group.Groups;
 import org.dl4jinvariance.metric.Distance;
+import org.dl4jinvariance.metric.EvaluationProgress;
 import org.dl4jinvariance.metric.InvarianceEvaluator;
 import org.dl4jinvariance.metric.InvarianceReport;
 import org.dl4jinvariance.metric.InvarianceScore;
@@ -95,6 +96,9 @@ public final class InvarianceScoreFunction implements ScoreFunction {
 
     @JsonIgnore
     private transient ThreadLocal<ScoreBreakdown> last;
+    /** Told as the metric's evaluation goes; not part of the function (not written, not compared). */
+    @JsonIgnore
+    private transient EvaluationProgress progress;
 
     /** For Jackson. */
     private InvarianceScoreFunction() {
@@ -187,6 +191,9 @@ public final class InvarianceScoreFunction implements ScoreFunction {
             }
             if (wanted != null) {
                 eb.layers(wanted);
+            }
+            if (progress != null) {
+                eb.progress(progress.forDataSet(data.toString()));
             }
             report = eb.build().evaluate(m, data.iterator(testData));
         }
@@ -384,6 +391,21 @@ public final class InvarianceScoreFunction implements ScoreFunction {
             return this;
         }
 
+        /**
+         * Told how far the metric's evaluation of each candidate has come, for a progress bar
+         * (optional; see {@link EvaluationProgress}). Not written with the function and not
+         * compared: it changes no score.
+         *
+         * @throws IllegalArgumentException for null
+         */
+        public Builder progress(EvaluationProgress progress) {
+            if (progress == null) {
+                throw new IllegalArgumentException("progress needs an EvaluationProgress, got null");
+            }
+            f.progress = progress;
+            return this;
+        }
+
         /** The evaluator's seed (chunk shuffles and bootstrap). */
         public Builder seed(long seed) {
             f.seed = seed;
@@ -433,6 +455,7 @@ public final class InvarianceScoreFunction implements ScoreFunction {
             copy.maxExamples = f.maxExamples;
             copy.seed = f.seed;
             copy.targetPrecision = f.targetPrecision;
+            copy.progress = f.progress;
             copy.metricWeight = s.metricWeight();
             copy.accuracyWeight = s.accuracyWeight();
             copy.lossWeight = s.lossWeight();

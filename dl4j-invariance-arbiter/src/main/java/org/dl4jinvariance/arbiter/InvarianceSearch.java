@@ -67,8 +67,10 @@ public final class InvarianceSearch {
     private final long seed;
     private final Long maxMinutes;
     private final ResultSaver resultSaver;
+    private final SearchProgress progress;
 
     private InvarianceSearch(Builder b) {
+        this.progress = b.progress;
         this.space = b.space;
         this.graph = b.graph;
         this.dataSource = b.dataSource;
@@ -88,7 +90,7 @@ public final class InvarianceSearch {
 
     /** Runs the search to the end (blocking) and returns every candidate, ranked. */
     public SearchResult run() {
-        Recorder recorder = new Recorder(scoreFunction, perCandidate);
+        Recorder recorder = new Recorder(scoreFunction, perCandidate, progress, candidates);
         TaskCreator tasks = graph ? new ComputationGraphTaskCreator(null, recorder)
                 : new MultiLayerNetworkTaskCreator(null, recorder);
         List<TerminationCondition> stop = new ArrayList<>();
@@ -159,6 +161,7 @@ public final class InvarianceSearch {
         volatile double seconds;
         volatile ScoreBreakdown before;
         volatile ScoreBreakdown breakdown;
+        volatile int position;
     }
 
     /**
@@ -172,10 +175,31 @@ public final class InvarianceSearch {
         private final transient ScoreFunction scoreFunction;
         private final transient InvarianceTaskListener perCandidate;
         private final transient Map<Integer, Record> records = new ConcurrentHashMap<>();
+        private final transient int candidates;
+        /** Null once it threw: progress output must never stop a search. */
+        private transient volatile SearchProgress progress;
+        private final transient java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
 
-        Recorder(ScoreFunction scoreFunction, InvarianceTaskListener perCandidate) {
+        Recorder(ScoreFunction scoreFunction, InvarianceTaskListener perCandidate, SearchProgress progress, int candidates) {
             this.scoreFunction = scoreFunction;
             this.perCandidate = perCandidate;
+            this.progress = progress;
+            this.candidates = candidates;
+        }
+
+        /** Tells the progress callback, dropping it (with a warning) when it throws. */
+        private void tell(java.util.function.Consumer<SearchProgress> call) {
+            SearchProgress p = progress;
+            if (p == null) {
+                return;
+            }
+            try {
+                call.accept(p);
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                progress = null;
+                log.warn("The search progress callback {} failed and is dropped; the search goes on. Cause: {}", p,
+                        e.toString(), e);
+            }
         }
 
         @Override
@@ -187,7 +211,9 @@ public final class InvarianceSearch {
             r.parameters = model.numParams();
             r.before = scoreFunction instanceof InvarianceScoreFunction f ? f.lastBreakdown() : null;
             r.startNanos = System.nanoTime();
+            r.position = started.incrementAndGet();
             records.put(candidate.getIndex(), r);
+            tell(p -> p.candidateStarted(candidate.getIndex(), r.position, candidates, r.architecture, model));
             return perCandidate == null ? model : perCandidate.preProcess(model, candidate);
         }
 
@@ -205,6 +231,7 @@ public final class InvarianceSearch {
             if (perCandidate != null) {
                 perCandidate.postProcess(model, candidate);
             }
+            tell(p -> p.candidateFinished(candidate.getIndex(), r.position, candidates, r.seconds));
         }
     }
 
@@ -264,8 +291,23 @@ public final class InvarianceSearch {
         private long seed = 12345;
         private Long maxMinutes;
         private ResultSaver resultSaver;
+        private SearchProgress progress;
 
         private Builder() {
+        }
+
+        /**
+         * Told when each candidate starts and ends (optional; default none), e.g. to print
+         * "candidate i of N" and add a per-epoch progress bar to its network.
+         *
+         * @throws IllegalArgumentException for null
+         */
+        public Builder progress(SearchProgress progress) {
+            if (progress == null) {
+                throw new IllegalArgumentException("progress needs a SearchProgress, got null");
+            }
+            this.progress = progress;
+            return this;
         }
 
         public Builder space(MultiLayerSpace space) {

@@ -13,8 +13,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -412,11 +410,7 @@ public final class Evaluate implements Callable<Integer> {
     }
 
     private ProgressBar progressBar(EvalData d) {
-        ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName("evaluate " + d.name())
-                .setInitialMax(Math.min(d.examples(), maxExamples)).setStyle(ProgressBarStyle.ASCII).setUnit(" images", 1);
-        // Without a terminal (CI, redirected output) each redraw is a new line: redraw rarely.
-        return (System.console() != null ? builder.setUpdateIntervalMillis(500).continuousUpdate()
-                : builder.setUpdateIntervalMillis(60_000)).build();
+        return Bars.open("evaluate " + d.name(), Math.min(d.examples(), maxExamples), " images");
     }
 
     /** CSV, JSON lines, charts and the HTML page of the model, as the listener's reporters write them. */

@@ -103,6 +103,7 @@ public final class ModelRun {
         InvarianceListener.Builder builder = InvarianceListener.builder()
                 .group(watch.action().group()).inputAction(watch.action()).layers(watch.layers())
                 .maxExamples(watch.maxExamples()).seed(watch.seed()).modelName(name)
+                .progress(new EvaluationBars(name))
                 .reportTo(Reporters.csv(dir), Reporters.jsonLines(dir), Reporters.charts(dir), page);
         if (watch.metrics() != null) {
             builder.metrics(watch.metrics());

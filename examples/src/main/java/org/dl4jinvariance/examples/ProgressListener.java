@@ -3,8 +3,6 @@ package org.dl4jinvariance.examples;
 import java.util.List;
 import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,11 +25,7 @@ public final class ProgressListener implements TrainingListener {
     @Override
     public void onEpochStart(Model model) {
         epoch++;
-        ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(String.format("%s %d/%d", task, epoch, epochs))
-                .setInitialMax(batchesPerEpoch).setStyle(ProgressBarStyle.ASCII);
-        // Without a terminal (CI, redirected output) each redraw is a new line: redraw rarely.
-        bar = (System.console() != null ? builder.setUpdateIntervalMillis(500).continuousUpdate()
-                : builder.setUpdateIntervalMillis(60_000)).build();
+        bar = Bars.open(String.format("%s %d/%d", task, epoch, epochs), batchesPerEpoch, null);
     }
 
     @Override

@@ -39,6 +39,7 @@ import org.dl4jinvariance.data.Datasets;
 import org.dl4jinvariance.group.Groups;
 import org.dl4jinvariance.group.PlanarGroup;
 import org.dl4jinvariance.listeners.InvarianceListener;
+import org.dl4jinvariance.metric.EvaluationProgress;
 import org.dl4jinvariance.metric.MetricKeys;
 import org.dl4jinvariance.metric.MetricValue;
 import org.nd4j.linalg.activations.Activation;
@@ -116,20 +117,23 @@ public final class Search implements Callable<Integer> {
         validate();
         Path out = options.prepareOutputDir(NAME);
         MultiLayerSpace space = space();
-        InvarianceScoreFunction score = scoreFunction();
+        SearchBars bars = new SearchBars((options.trainSize + BATCH - 1) / BATCH, options.epochs);
+        InvarianceScoreFunction score = scoreFunction(bars.scoring());
         int heldOutStart = Datasets.mnist().size() - options.evalSize;
         InvarianceTaskListener perCandidate = InvarianceTaskListener.of(candidate -> InvarianceListener.builder()
                 .inputAction(score.inputAction())
                 .evaluate(Summary.MNIST, Datasets.mnist().iterator(250, heldOutStart, options.evalSize))
                 .evaluateOutOfDistribution(Summary.FASHION, Datasets.fashionMnist().iterator(250, 0, options.evalSize))
                 .layers("conv1", "conv2", "gpool", "output")
-                .maxExamples(options.evalSize).seed(options.seed), out);
+                .maxExamples(options.evalSize).seed(options.seed)
+                .progress(new EvaluationBars(InvarianceTaskListener.candidateId(candidate.getIndex()))), out);
         SearchResult result = InvarianceSearch.builder()
                 .space(space)
                 .dataSource(EmbeddedDataSource.class,
                         EmbeddedDataSource.properties("mnist", options.trainSize, options.evalSize, BATCH))
                 .scoreFunction(score)
                 .perCandidate(perCandidate)
+                .progress(bars)
                 .candidates(candidates)
                 .seed(options.seed)
                 .build().run();
@@ -208,12 +212,17 @@ public final class Search implements Callable<Integer> {
 
     /** accuracy − λ·KL(Fashion-MNIST), maximized; with --max-kl, a bound on the KL. */
     InvarianceScoreFunction scoreFunction() {
+        return scoreFunction(EvaluationProgress.NONE);
+    }
+
+    /** {@link #scoreFunction()} telling {@code progress} how its evaluations go (written and compared without it). */
+    InvarianceScoreFunction scoreFunction(EvaluationProgress progress) {
         InvarianceScoreFunction.Builder b = InvarianceScoreFunction.builder()
                 .group(Groups.byName(testGroup))
                 .metric(MetricKeys.PREDICTION_KL)
                 .data(ScoreData.embedded("fashion-mnist", 0, options.evalSize))
                 .maxExamples(options.evalSize).seed(options.seed)
-                .accuracyWeight(1).metricWeight(klWeight);
+                .accuracyWeight(1).metricWeight(klWeight).progress(progress);
         if (maxKl != null) {
             b.requireMetricAtMost(maxKl);
         }

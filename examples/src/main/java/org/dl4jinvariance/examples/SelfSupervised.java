@@ -25,6 +25,7 @@ import org.dl4jinvariance.metric.Distance;
 import org.dl4jinvariance.metric.EquivarianceDeviation;
 import org.dl4jinvariance.metric.InvarianceDeviation;
 import org.dl4jinvariance.metric.InvarianceEvaluator;
+import org.dl4jinvariance.metric.InvarianceReport;
 import org.dl4jinvariance.metric.MetricKeys;
 import org.dl4jinvariance.metric.MetricValue;
 import org.nd4j.linalg.activations.Activation;
@@ -121,7 +122,7 @@ public final class SelfSupervised implements Callable<Integer> {
 
         MultiLayerNetwork untrained = contrastiveEncoder();
         summary.add(new Summary.Entry("untrained", "untrained encoder (random init)", untrained.numParams(), 0,
-                Map.of(MNIST, latent.evaluate(untrained, evalSets.get(0).iterator())), probing.extra(untrained)));
+                Map.of(MNIST, measured(latent, "untrained encoder", untrained, evalSets.get(0))), probing.extra(untrained)));
 
         ViewAugmentation views = ViewAugmentation.shiftAndNoise(MAX_SHIFT, NOISE_STD);
         PairedViews withRotations = new PairedViews(train.getFeatures(), BATCH, PROJECTION, views, options.seed);
@@ -137,7 +138,7 @@ public final class SelfSupervised implements Callable<Integer> {
             ModelRun run = ModelRun.train(encoder.title, encoder.net, encoder.data, options.trainSize, options.epochs,
                     watch, out.resolve(encoder.id));
             summary.add(new Summary.Entry(encoder.id, encoder.title, encoder.net.numParams(), run.trainSeconds(),
-                    Map.of(MNIST, latent.evaluate(encoder.net, evalSets.get(0).iterator())), probing.extra(encoder.net)));
+                    Map.of(MNIST, measured(latent, encoder.title, encoder.net, evalSets.get(0))), probing.extra(encoder.net)));
             curves.add(encoder.title, run, 0);
         }
         summary.section("Normalized invariance of the representation (" + REPRESENTATION + ") on held-out MNIST by "
@@ -207,6 +208,16 @@ public final class SelfSupervised implements Callable<Integer> {
             extra.put(PROBE, upright);
             extra.put(PROBE_ROTATED, turned);
             return extra;
+        }
+    }
+
+    /** The trained (or untrained) encoder measured once on {@code set} at every encoder layer, with a progress bar. */
+    private static InvarianceReport measured(InvarianceEvaluator latent, String title, MultiLayerNetwork net, EvalSet set) {
+        EvaluationBars bars = new EvaluationBars(title + " (all layers)");
+        try {
+            return latent.withProgress(bars.forDataSet(set.name())).evaluate(net, set.iterator());
+        } finally {
+            bars.close();
         }
     }
 }

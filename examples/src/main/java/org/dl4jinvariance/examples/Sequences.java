@@ -131,7 +131,14 @@ public final class Sequences implements Callable<Integer> {
             double seconds = fit(m.title(), m.net(), train);
             Map<String, InvarianceReport> reports = new LinkedHashMap<>();
             actions.forEach((name, action) -> {
-                InvarianceReport r = evaluator(action, m.layers()).evaluate(m.net(), iterator(heldOut));
+                EvaluationBars bars = new EvaluationBars(m.title() + " (" + name + ")");
+                InvarianceReport r;
+                try {
+                    r = evaluator(action, m.layers()).withProgress(bars.forDataSet("held-out sequential MNIST")).evaluate(m.net(),
+                            iterator(heldOut));
+                } finally {
+                    bars.close();
+                }
                 reports.put(name, r);
                 rows.addAll(longRows(m.title(), name, r));
             });

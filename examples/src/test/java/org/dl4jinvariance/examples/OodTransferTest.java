@@ -16,7 +16,7 @@ import org.nd4j.shade.jackson.databind.JsonNode;
 
 class OodTransferTest {
 
-    private static final List<String> SETS = List.of(Summary.MNIST, Summary.FASHION, OodTransfer.INVERTED,
+    static final List<String> SETS = List.of(Summary.MNIST, Summary.FASHION, OodTransfer.INVERTED,
             OodTransfer.STROKES, OodTransfer.NOISE);
 
     @Test

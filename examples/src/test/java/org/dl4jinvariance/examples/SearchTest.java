@@ -32,7 +32,24 @@ class SearchTest {
         search.candidates = 3;
         search.groups = List.of("plain", "C4");
         search.widths = List.of(4);
-        SearchResult result = search.run();
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        SearchResult result;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            result = search.run();
+        } finally {
+            System.setErr(stderr);
+        }
+        // Progress on standard error: each candidate announced, its training epochs, per-epoch invariance and scoring.
+        String progress = err.toString(StandardCharsets.UTF_8);
+        for (int i = 1; i <= 3; i++) {
+            assertTrue(progress.contains("search: candidate " + i + " of 3 ("), progress);
+        }
+        assertTrue(progress.contains("train candidate-0 1/1"), progress);
+        assertTrue(ProgressOutputTest.barLine(progress, "measure candidate-0 · mnist · epoch 1").contains("100/100"), progress);
+        assertTrue(ProgressOutputTest.barLine(progress, "measure score candidate-0 · fashion-mnist").contains("100/100"),
+                progress);
 
         assertEquals(3, result.completed());
         assertEquals(0, result.failed());
