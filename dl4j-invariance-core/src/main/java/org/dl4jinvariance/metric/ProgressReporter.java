@@ -61,13 +61,24 @@ final class ProgressReporter {
         try {
             callback.update(new EvaluationProgress.Update(dataSet, OptionalInt.empty(), done, total));
         } catch (RuntimeException | Error e) {
-            // Errors that say the JVM itself is broken pass; anything else a progress bar throws is its own problem.
-            if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError || e instanceof OutOfMemoryError)) {
+            if (passesThrough(e)) {
                 throw e;
             }
             dropped = true;
             log.warn("The progress callback {} failed at {} of {} examples of {} and is dropped for this evaluation; "
                     + "the evaluation goes on. Cause: {}", callback, done, total, dataSet, e.toString(), e);
         }
+    }
+
+    /**
+     * What a failing callback may not swallow, as the training listener's rule: a request to stop
+     * the thread ({@code ThreadDeath}) and the errors that say the JVM itself is broken; a
+     * {@code StackOverflowError} or {@code OutOfMemoryError} is the callback's own and is dropped
+     * with it. Anything else a progress bar throws is its problem, not the evaluation's.
+     */
+    @SuppressWarnings("removal") // ThreadDeath: still thrown by Thread.stop on the JVMs this library runs on.
+    private static boolean passesThrough(Throwable e) {
+        return e instanceof ThreadDeath || e instanceof VirtualMachineError
+                && !(e instanceof StackOverflowError || e instanceof OutOfMemoryError || e instanceof InternalError);
     }
 }

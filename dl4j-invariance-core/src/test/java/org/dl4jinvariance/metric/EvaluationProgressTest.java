@@ -104,6 +104,21 @@ class EvaluationProgressTest {
     }
 
     @Test
+    void aCallbackThrowingAnErrorIsDroppedUnlessTheJvmIsBroken() {
+        InvarianceReport without = c4(7).build().evaluate(NET, Datasets.mnist().iterator(7, 0, 7));
+        EvaluationProgress deep = u -> {
+            throw new StackOverflowError("a recursive redraw");
+        };
+        assertEquals(without, c4(7).progress(deep).build().evaluate(NET, Datasets.mnist().iterator(7, 0, 7)));
+        EvaluationProgress broken = u -> {
+            throw new UnknownError("the JVM is broken");
+        };
+        UnknownError passed = assertThrows(UnknownError.class,
+                () -> c4(7).progress(broken).build().evaluate(NET, Datasets.mnist().iterator(7, 0, 7)));
+        assertEquals("the JVM is broken", passed.getMessage());
+    }
+
+    @Test
     void theSparkDriverReportsTheChunksItMergesEndingAtTheTotal() {
         List<EvaluationProgress.Update> updates = new ArrayList<>();
         InvarianceEvaluator evaluator = c4(40).progress(updates::add).build();
