@@ -140,7 +140,7 @@ public final class Evaluate implements Callable<Integer> {
     Path out;
 
     @Option(names = "--target-precision", paramLabel = "H", description = "Stop adding examples (in a seeded random "
-            + "order, at most --max-examples) once every metric's 95% CI half-width is at most H; the summary records "
+            + "order, at most --max-examples) once every metric's 95%% CI half-width is at most H; the summary records "
             + "n and whether H was reached. Default: measure --max-examples examples.")
     Double targetPrecision;
 

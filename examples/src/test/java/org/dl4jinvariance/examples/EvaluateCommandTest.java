@@ -317,6 +317,7 @@ class EvaluateCommandTest {
             assertTrue(r.out().contains(option), option + " in:\n" + r.out());
         }
         assertTrue(r.out().contains("embedded:mnist[:OFFSET:COUNT]") && r.out().contains("idx:IMAGES_FILE"), r.out());
+        assertFalse(r.err().contains("picocli WARN"), "every description formats (a '%' is escaped): " + r.err());
     }
 
     private static InvarianceEvaluator evaluator() {
