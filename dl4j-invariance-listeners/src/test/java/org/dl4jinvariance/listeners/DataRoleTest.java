@@ -78,11 +78,14 @@ class DataRoleTest {
     }
 
     @Test
-    void labelMetricsOnOutOfDistributionDataOnlyWhenAskedFor() {
+    void labelMetricsOnOutOfDistributionDataOnlyWhenAskedFor() throws Exception {
         MultiLayerNetwork net = TestNetworks.tinyCnn(1, 1e-3, false);
-        InvarianceListener listener = listener().labelMetricsOutOfDistribution().reportTo().build();
+        InvarianceListener listener = listener().labelMetricsOutOfDistribution().reportTo(Reporters.html(dir)).build();
         listener.evaluateNow(net);
         assertTrue(listener.history("fashion").get(0).has("output", MetricKeys.ACCURACY));
+        // The page says what was measured: accuracy against the OOD set's own labels, when asked for.
+        String page = Files.readString(dir.resolve(HtmlReporter.FILE_NAME));
+        assertTrue(page.contains("<b>fashion</b> (out of distribution: accuracy against its own labels)"), page);
         assertThrows(IllegalArgumentException.class,
                 () -> InvarianceListener.builder().evaluate("x", TestData.mnistHeldOut(), null));
     }

@@ -75,7 +75,7 @@ public final class AugmentationVsEquivariance implements Callable<Integer> {
                     options.perChannel ? watch.withChannelInvariance() : watch, out.resolve(spec.id));
             summary.add(spec.id, spec.title, run);
         }
-        summary.write(out);
+        summary.write();
         return summary;
     }
 

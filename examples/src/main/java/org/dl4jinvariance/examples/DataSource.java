@@ -16,11 +16,13 @@ import org.dl4jinvariance.data.IdxDataset;
 import org.dl4jinvariance.data.IdxRecordReader;
 import org.dl4jinvariance.data.ImageFolder;
 import org.datavec.api.writable.NDArrayWritable;
+import org.dl4jinvariance.listeners.DataRole;
 import org.deeplearning4j.datasets.datavec.RecordReaderDataSetIterator;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 
 /**
- * Where one {@code evaluate --data NAME=SOURCE} reads its images. SOURCE is one of:
+ * Where one {@code evaluate --data NAME=SOURCE} (in distribution) or {@code --ood NAME=SOURCE}
+ * (out of distribution) reads its images. SOURCE is one of:
  * <ul>
  *   <li>{@code embedded:mnist[:OFFSET:COUNT]} or {@code embedded:fashion-mnist[:OFFSET:COUNT]}:
  *       the 10,000 embedded images (or COUNT of them from OFFSET), 1×28×28, 10 classes;</li>
@@ -37,7 +39,10 @@ import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
  */
 sealed interface DataSource permits DataSource.Embedded, DataSource.Idx, DataSource.Folder {
 
+    /** The option of in-distribution data sets. */
     String OPTION = "--data";
+    /** The option of out-of-distribution data sets: the same SOURCE forms, no label metrics by default. */
+    String OOD_OPTION = "--ood";
     String EXPECTED = "expected NAME=SOURCE with SOURCE a folder of images, idx:IMAGES_FILE[,LABELS_FILE], "
             + "embedded:mnist[:OFFSET:COUNT] or embedded:fashion-mnist[:OFFSET:COUNT]";
 
@@ -49,34 +54,53 @@ sealed interface DataSource permits DataSource.Embedded, DataSource.Idx, DataSou
     record Reading(int batchSize, PixelScaling scaling, boolean strict) {
     }
 
+    /** The option that gives data sets of {@code role}: {@value #OPTION} or {@value #OOD_OPTION}. */
+    static String option(DataRole role) {
+        return role.outOfDistribution() ? OOD_OPTION : OPTION;
+    }
+
     /**
-     * Parses one {@code --data} value.
+     * Parses one {@code --data} value (an in-distribution data set).
      *
      * @throws UsageException naming the value and what was expected
      */
     static Parsed parse(String arg) {
-        int eq = arg.indexOf('=');
+        return parse(DataRole.IN_DISTRIBUTION, arg);
+    }
+
+    /**
+     * Parses one value of the option of {@code role} ({@link #option(DataRole)}).
+     *
+     * @throws UsageException naming the option, the value and what was expected
+     */
+    static Parsed parse(DataRole role, String value) {
+        String flag = option(role);
+        String arg = flag + " " + value;
+        int eq = value.indexOf('=');
         if (eq < 0) {
-            throw new UsageException(OPTION + " " + arg + ": no '='; " + EXPECTED);
+            throw new UsageException(arg + ": no '='; " + EXPECTED);
         }
-        String name = arg.substring(0, eq).trim();
-        String text = arg.substring(eq + 1).trim();
+        String name = value.substring(0, eq).trim();
+        String text = value.substring(eq + 1).trim();
         if (!NAME.matcher(name).matches()) {
-            throw new UsageException(OPTION + " " + arg + ": the name '" + name + "' is not 1 to 64 letters, digits, "
+            throw new UsageException(arg + ": the name '" + name + "' is not 1 to 64 letters, digits, "
                     + "'.', '_' or '-' (starting with a letter or digit); " + EXPECTED);
         }
         if (text.isEmpty()) {
-            throw new UsageException(OPTION + " " + arg + ": no SOURCE after '='; " + EXPECTED);
+            throw new UsageException(arg + ": no SOURCE after '='; " + EXPECTED);
         }
-        return new Parsed(name, text, source(arg, text));
+        return new Parsed(role, name, text, source(arg, text));
     }
 
-    /** A parsed {@code --data} value: NAME, the SOURCE text as given, and the source. */
-    record Parsed(String name, String text, DataSource source) {
+    /**
+     * A parsed {@code --data} or {@code --ood} value: the data set's role (which option gave it),
+     * NAME, the SOURCE text as given, and the source.
+     */
+    record Parsed(DataRole role, String name, String text, DataSource source) {
 
-        /** {@code --data NAME=SOURCE}, for messages. */
+        /** {@code --data NAME=SOURCE} or {@code --ood NAME=SOURCE}, for messages. */
         String option() {
-            return OPTION + " " + name + "=" + text;
+            return DataSource.option(role) + " " + name + "=" + text;
         }
     }
 
@@ -88,38 +112,38 @@ sealed interface DataSource permits DataSource.Embedded, DataSource.Idx, DataSou
         if (lower.startsWith("idx:")) {
             String[] files = text.substring(4).split(",", -1);
             if (files.length > 2 || files[0].isBlank() || (files.length == 2 && files[1].isBlank())) {
-                throw new UsageException(OPTION + " " + arg + ": expected idx:IMAGES_FILE or idx:IMAGES_FILE,LABELS_FILE");
+                throw new UsageException(arg + ": expected idx:IMAGES_FILE or idx:IMAGES_FILE,LABELS_FILE");
             }
             return Idx.of(arg, Path.of(files[0].trim()), files.length == 2 ? Path.of(files[1].trim()) : null);
         }
         Path path = Path.of(text);
         if (!Files.exists(path)) {
-            throw new UsageException(OPTION + " " + arg + ": " + path + " does not exist; " + EXPECTED);
+            throw new UsageException(arg + ": " + path + " does not exist; " + EXPECTED);
         }
         if (Files.isRegularFile(path)) {
             if (IDX_IMAGES.matcher(path.getFileName().toString()).matches()) {
                 return Idx.of(arg, path, null);
             }
-            throw new UsageException(OPTION + " " + arg + ": " + path + " is a file but not an IDX image file "
+            throw new UsageException(arg + ": " + path + " is a file but not an IDX image file "
                     + "(*-images-idx3-ubyte[.gz]); " + EXPECTED);
         }
-        List<Path> idx = idxImagesIn(path);
+        List<Path> idx = idxImagesIn(arg, path);
         if (idx.size() == 1) {
             return Idx.of(arg, idx.get(0), null);
         }
         if (idx.size() > 1) {
-            throw new UsageException(OPTION + " " + arg + ": the folder holds " + idx.size() + " IDX image files "
+            throw new UsageException(arg + ": the folder holds " + idx.size() + " IDX image files "
                     + idx.stream().map(p -> p.getFileName().toString()).toList() + "; expected idx:IMAGES_FILE to choose one");
         }
         return new Folder(path);
     }
 
-    private static List<Path> idxImagesIn(Path dir) {
+    private static List<Path> idxImagesIn(String arg, Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(Files::isRegularFile)
                     .filter(p -> IDX_IMAGES.matcher(p.getFileName().toString()).matches()).sorted().toList();
         } catch (IOException e) {
-            throw new UsageException(OPTION + " " + dir + ": cannot list the folder (" + e.getMessage() + ")");
+            throw new UsageException(arg + ": cannot list the folder '" + dir + "' (" + e.getMessage() + ")");
         }
     }
 
@@ -147,7 +171,7 @@ sealed interface DataSource permits DataSource.Embedded, DataSource.Idx, DataSou
         static Embedded parse(String arg, String rest) {
             Matcher m = SYNTAX.matcher(rest.trim());
             if (!m.matches()) {
-                throw new UsageException(OPTION + " " + arg + ": expected embedded:mnist or embedded:fashion-mnist, "
+                throw new UsageException(arg + ": expected embedded:mnist or embedded:fashion-mnist, "
                         + "optionally followed by :OFFSET:COUNT (e.g. embedded:mnist:9000:1000)");
             }
             String set = m.group(1).toLowerCase(Locale.ROOT);
@@ -155,12 +179,12 @@ sealed interface DataSource permits DataSource.Embedded, DataSource.Idx, DataSou
                     m.group(3) == null ? null : Integer.parseInt(m.group(3)));
             int size = e.data().size();
             if (e.count != null && (e.count < 1 || (long) e.offset + e.count > size)) {
-                throw new UsageException(OPTION + " " + arg + ": OFFSET " + e.offset + " and COUNT " + e.count
+                throw new UsageException(arg + ": OFFSET " + e.offset + " and COUNT " + e.count
                         + " go beyond the " + CliChecks.count(size) + " embedded " + set + " images; expected COUNT >= 1 "
                         + "and OFFSET + COUNT <= " + CliChecks.count(size));
             }
             if (e.count == null && e.offset != 0) {
-                throw new UsageException(OPTION + " " + arg + ": expected :OFFSET:COUNT together");
+                throw new UsageException(arg + ": expected :OFFSET:COUNT together");
             }
             return e;
         }
@@ -184,7 +208,7 @@ sealed interface DataSource permits DataSource.Embedded, DataSource.Idx, DataSou
             requireShape(option, new ImageShape(1, data.height(), data.width()), shape);
             IdxDataSetIterator it = data.iterator(reading.batchSize(), offset, examples());
             it.setPreProcessor(reading.scaling().fromZeroOne());
-            return new EvalData(option.name(), option.text(), it, examples(), data.classes(), List.of());
+            return new EvalData(option.name(), option.text(), option.role(), it, examples(), data.classes(), List.of());
         }
     }
 
@@ -206,7 +230,7 @@ sealed interface DataSource permits DataSource.Embedded, DataSource.Idx, DataSou
 
         static Idx of(String arg, Path images, Path labels) {
             if (!Files.isRegularFile(images)) {
-                throw new UsageException(OPTION + " " + arg + ": " + images + (Files.exists(images) ? " is not a file"
+                throw new UsageException(arg + ": " + images + (Files.exists(images) ? " is not a file"
                         : " does not exist") + "; expected an IDX image file (*-images-idx3-ubyte[.gz])");
             }
             Path lab = labels;
@@ -217,7 +241,7 @@ sealed interface DataSource permits DataSource.Embedded, DataSource.Idx, DataSou
                         ? "" : m.group(2))) : null;
                 lab = sibling != null && Files.isRegularFile(sibling) ? sibling : null;
             } else if (!Files.isRegularFile(lab)) {
-                throw new UsageException(OPTION + " " + arg + ": " + lab + (Files.exists(lab) ? " is not a file"
+                throw new UsageException(arg + ": " + lab + (Files.exists(lab) ? " is not a file"
                         : " does not exist") + "; expected an IDX label file (*-labels-idx1-ubyte[.gz])");
             }
             return new Idx(images, lab);
@@ -259,7 +283,7 @@ sealed interface DataSource permits DataSource.Embedded, DataSource.Idx, DataSou
                 }
                 IdxDataSetIterator it = data.iterator(reading.batchSize());
                 it.setPreProcessor(reading.scaling().fromZeroOne());
-                return new EvalData(option.name(), option.text(), it, data.size(), data.classes(), List.of());
+                return new EvalData(option.name(), option.text(), option.role(), it, data.size(), data.classes(), List.of());
             }
             RecordReaderDataSetIterator it = new RecordReaderDataSetIterator(unlabelled, reading.batchSize());
             DataSetPreProcessor scaling = reading.scaling().fromZeroOne();
@@ -271,7 +295,7 @@ sealed interface DataSource permits DataSource.Embedded, DataSource.Idx, DataSou
                     scaling.preProcess(ds);
                 }
             });
-            return new EvalData(option.name(), option.text(), it, unlabelled.size(), 0, List.of());
+            return new EvalData(option.name(), option.text(), option.role(), it, unlabelled.size(), 0, List.of());
         }
     }
 
@@ -299,7 +323,7 @@ sealed interface DataSource permits DataSource.Embedded, DataSource.Idx, DataSou
                 throw new UsageException(option.option() + ": " + e.getMessage());
             }
             ImageFolder.Scan scan = it.scan();
-            return new EvalData(option.name(), option.text(), it, scan.size(), scan.labels().size(), scan.skipped());
+            return new EvalData(option.name(), option.text(), option.role(), it, scan.size(), scan.labels().size(), scan.skipped());
         }
     }
 

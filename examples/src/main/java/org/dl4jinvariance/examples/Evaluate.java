@@ -21,7 +21,10 @@ import org.dl4jinvariance.action.GroupAction;
 import org.dl4jinvariance.action.ImageActions;
 import org.dl4jinvariance.data.ImageFolder;
 import org.dl4jinvariance.group.PlanarGroup;
+import org.dl4jinvariance.listeners.DataRole;
 import org.dl4jinvariance.listeners.report.EpochReport;
+import org.dl4jinvariance.listeners.report.HtmlReporter;
+import org.dl4jinvariance.listeners.report.ModelDescription;
 import org.dl4jinvariance.listeners.report.Reporter;
 import org.dl4jinvariance.listeners.report.Reporters;
 import org.dl4jinvariance.listeners.report.RunSettings;
@@ -41,8 +44,14 @@ import picocli.CommandLine.Option;
  * charts, HTML page, as the listener's reporters write them) and {@code summary.json},
  * {@code invariance-profile.png} and {@code index.html}; the table is printed.
  *
+ * <p>Data sets have a role ({@link DataRole}): {@code --data} sets are in distribution and get
+ * every metric; {@code --ood} sets are out of distribution and get no metric that compares
+ * predictions with their labels (accuracy, {@code accuracy[g]}), which belong to another task,
+ * unless {@code --ood-label-metrics} asks for them. The role is shown in the tables, the pages,
+ * the CSV's {@code role} column and {@code summary.json}.
+ *
  * <p>Order of work, so that every usage error comes before any long step and leaves nothing
- * written: options; {@code --data} syntax and paths; the model zip; the input shape; the group
+ * written: options; {@code --data} and {@code --ood} syntax and paths; the model zip; the input shape; the group
  * acting on that shape; the layers; the data sets at that shape (folder scans, labels against the
  * output width, skipped files and {@code --strict}); the output folder; then the evaluation of
  * every data set (progress bar) and, last, the files.
@@ -58,14 +67,26 @@ public final class Evaluate implements Callable<Integer> {
             + "ComputationGraph saved with DL4J's ModelSerializer (which of the two is read from the zip).")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "NAME=SOURCE", description = {"A data set to measure on, "
-            + "repeatable (e.g. --data held-out=DIR --data ood=OTHER_DIR). SOURCE is:",
+    @Option(names = "--data", paramLabel = "NAME=SOURCE", description = {"An in-distribution data set to measure on "
+            + "(every metric, accuracy included), repeatable (e.g. --data held-out=DIR --data rotated=OTHER_DIR). "
+            + "At least one --data or --ood. SOURCE is:",
             "  a folder of images (PNG, JPEG, ...; labels from sub-folder names, none in a flat folder: label metrics "
                     + "are then skipped), read at the model's input size and channels;",
             "  idx:IMAGES_FILE[,LABELS_FILE] (IDX, gzip or raw; a path to a *-images-idx3-ubyte[.gz] file, or a folder "
                     + "holding one, works too);",
             "  embedded:mnist[:OFFSET:COUNT] or embedded:fashion-mnist[:OFFSET:COUNT] (the 10,000 images in this jar)."})
     List<String> data = new ArrayList<>();
+
+    @Option(names = "--ood", paramLabel = "NAME=SOURCE", description = "An out-of-distribution data set, repeatable, "
+            + "SOURCE as for --data (e.g. --ood fashion=embedded:fashion-mnist:0:1000). Measured like --data but without "
+            + "accuracy against its labels, which belong to another task (see --ood-label-metrics); the role is shown "
+            + "on every table and page.")
+    List<String> ood = new ArrayList<>();
+
+    @Option(names = "--ood-label-metrics", description = "Also compute accuracy and accuracy[g] on the --ood sets, "
+            + "against their own labels: for OOD data that shares the model's label space (e.g. digits in another "
+            + "style). Off by default.")
+    boolean oodLabelMetrics;
 
     @Option(names = "--group", paramLabel = "GROUP", description = "C<n> or D<n>, n from 1 to " + CliChecks.MAX_GROUP_N
             + " (default: C4; D1 for --action reflection).")
@@ -117,7 +138,7 @@ public final class Evaluate implements Callable<Integer> {
     Path out;
 
     @Option(names = "--target-precision", paramLabel = "H", description = "Stop adding examples (in a seeded random "
-            + "order, at most --max-examples) once every metric's 95% CI half-width is at most H; the summary records "
+            + "order, at most --max-examples) once every metric's 95%% CI half-width is at most H; the summary records "
             + "n and whether H was reached. Default: measure --max-examples examples.")
     Double targetPrecision;
 
@@ -201,6 +222,14 @@ public final class Evaluate implements Callable<Integer> {
             CliChecks.atLeast("--sample-elements", sampleElements, 2, "group elements per example, the identity and "
                     + "at least one other");
         }
+        if (data.isEmpty() && ood.isEmpty()) {
+            throw new UsageException("no data set: expected at least one --data NAME=SOURCE (in distribution) or "
+                    + "--ood NAME=SOURCE (out of distribution)");
+        }
+        if (oodLabelMetrics && ood.isEmpty()) {
+            throw new UsageException("--ood-label-metrics without --ood: it asks for accuracy on out-of-distribution "
+                    + "sets; expected at least one --ood NAME=SOURCE");
+        }
         List<MetricChoice> chosen = MetricChoice.parse(metrics);
         PixelScaling scaling = PixelScaling.of(scale, normalize);
         ImageShape givenShape = inputShape == null ? null : ImageShape.parse(ModelInput.OPTION, inputShape);
@@ -226,7 +255,8 @@ public final class Evaluate implements Callable<Integer> {
         List<EvalData> sets = new ArrayList<>();
         for (DataSource.Parsed p : sources) {
             EvalData d = p.source().open(p, shape, reading);
-            if (d.labelled() && outputWidth > 0 && d.classes() != outputWidth && chosen.contains(MetricChoice.CONSISTENCY)) {
+            if (d.labelled() && outputWidth > 0 && d.classes() != outputWidth && chosen.contains(MetricChoice.CONSISTENCY)
+                    && labelMetrics(d)) {
                 throw new UsageException(p.option() + ": its labels have " + d.classes() + " classes but the model's "
                         + "output layer has " + outputWidth + "; expected one class per output");
             }
@@ -264,6 +294,9 @@ public final class Evaluate implements Callable<Integer> {
         for (EvalData d : sets) {
             List<OrbitMetric> metricsFor = metricsFor(chosen, d, notes);
             InvarianceEvaluator evaluator = evaluator(groupAction, probed, metricsFor);
+            if (!labelMetrics(d)) {
+                evaluator = evaluator.withoutLabelMetrics();
+            }
             long t0 = System.nanoTime();
             TimedIterator it;
             try (ProgressBar bar = progressBar(d)) {
@@ -271,7 +304,7 @@ public final class Evaluate implements Callable<Integer> {
                 reports.put(d.name(), evaluator.evaluate(probe, it));
             } catch (IllegalArgumentException e) {
                 // The evaluator's refusals are about the inputs (shapes, labels): name the data set.
-                throw new UsageException("--data " + d.name() + "=" + d.source() + ": " + e.getMessage());
+                throw new UsageException(d.option() + ": " + e.getMessage());
             }
             millis.put(d.name(), (System.nanoTime() - t0) / 1_000_000);
             readSeconds += it.readSeconds();
@@ -290,30 +323,40 @@ public final class Evaluate implements Callable<Integer> {
         settings.put("maxExamples", maxExamples);
         settings.put("seed", seed);
         // A run never appends to another run's files: its own dated folder, or --overwrite clears --out.
-        Path runDir = overwrite ? RunFolders.clear(dir) : RunFolders.newRun(dir);
-        writeModelReports(runDir.resolve(file.id()), net, reports, millis, settings);
+        RunFolder folder = RunFolder.create(dir, overwrite);
+        Map<String, DataRole> roles = new LinkedHashMap<>();
+        sets.forEach(d -> roles.put(d.name(), d.role()));
+        writeModelReports(folder.dir().resolve(file.id()), file.id(), net, reports, roles, millis, settings);
         Summary summary = summary(file, net, reports, sets, chosen, settings, skipped, notes, readSeconds,
-                evaluateSeconds);
-        summary.write(runDir);
-        if (!overwrite) {
-            RunComparison.write(dir);
-        }
+                evaluateSeconds, folder);
+        summary.write();
         double writeSeconds = (System.nanoTime() - start) / 1e9 - readSeconds - evaluateSeconds;
-        return new Result(summary, reports, skipped, readSeconds, evaluateSeconds, writeSeconds, runDir);
+        return new Result(summary, reports, skipped, readSeconds, evaluateSeconds, writeSeconds, folder.dir());
     }
 
+    /** Every --data, then every --ood value, parsed; one name per data set across both options. */
     private List<DataSource.Parsed> parseData() {
         List<DataSource.Parsed> parsed = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
-        for (String arg : data) {
-            DataSource.Parsed p = DataSource.parse(arg);
-            if (!names.add(p.name())) {
-                throw new UsageException(p.option() + ": the name '" + p.name() + "' is used by another --data; "
-                        + "expected a different NAME per data set");
+        for (DataRole role : DataRole.values()) {
+            for (String arg : role.outOfDistribution() ? ood : data) {
+                DataSource.Parsed p = DataSource.parse(role, arg);
+                if (!names.add(p.name())) {
+                    throw new UsageException(p.option() + ": the name '" + p.name() + "' is used by another --data "
+                            + "or --ood; expected a different NAME per data set");
+                }
+                parsed.add(p);
             }
-            parsed.add(p);
         }
         return parsed;
+    }
+
+    /**
+     * True when accuracy against {@code d}'s labels is measured: in-distribution sets, and
+     * out-of-distribution sets under {@code --ood-label-metrics}.
+     */
+    private boolean labelMetrics(EvalData d) {
+        return !d.role().outOfDistribution() || oodLabelMetrics;
     }
 
     /** The output layer's nOut, or −1 when its configuration does not say (e.g. a LossLayer). */
@@ -391,7 +434,7 @@ public final class Evaluate implements Callable<Integer> {
         }
         if (out.isEmpty()) {
             throw new UsageException(MetricChoice.OPTION + " " + chosen.stream().map(MetricChoice::key).toList()
-                    + ": every metric chosen needs labels, and --data " + d.name() + "=" + d.source() + " has none; "
+                    + ": every metric chosen needs labels, and " + d.option() + " has none; "
                     + "expected a metric without labels too (e.g. invariance)");
         }
         return out;
@@ -413,22 +456,29 @@ public final class Evaluate implements Callable<Integer> {
         return Bars.open("evaluate " + d.name(), Math.min(d.examples(), maxExamples), " images");
     }
 
-    /** CSV, JSON lines, charts and the HTML page of the model, as the listener's reporters write them. */
-    private static void writeModelReports(Path modelDir, Model net, Map<String, InvarianceReport> reports,
+    /**
+     * CSV, JSON lines, charts and the HTML page of the model, as the listener's reporters write
+     * them (with each data set's role, and the model's architecture); the page links back to the
+     * run's summary in the folder above, as the experiments' model pages do.
+     */
+    private static void writeModelReports(Path modelDir, String modelName, Model net,
+                                          Map<String, InvarianceReport> reports, Map<String, DataRole> roles,
                                           Map<String, Long> millis, Map<String, Object> settings) {
         List<Reporter> reporters = List.of(Reporters.csv(modelDir), Reporters.jsonLines(modelDir),
-                Reporters.charts(modelDir), Reporters.html(modelDir));
+                Reporters.charts(modelDir), new HtmlReporter(modelDir).linkBack("../index.html", "the run's summary"));
         Map<String, String> values = new LinkedHashMap<>();
         settings.forEach((k, v) -> values.put(k, String.valueOf(v)));
         values.put("parameters", String.valueOf(net.numParams()));
-        RunSettings run = new RunSettings(runId(), List.copyOf(reports.keySet()), values);
+        RunSettings run = new RunSettings(runId(), List.copyOf(reports.keySet()), values, roles,
+                ModelDescription.of(net, modelName));
         int epoch = epochCount(net);
         try {
             for (Reporter r : reporters) {
                 r.start(run);
             }
             for (Map.Entry<String, InvarianceReport> e : reports.entrySet()) {
-                EpochReport record = EpochReport.of(epoch, e.getKey(), e.getValue(), millis.get(e.getKey()));
+                EpochReport record = EpochReport.of(epoch, e.getKey(), e.getValue(), millis.get(e.getKey()))
+                        .withRole(roles.get(e.getKey()));
                 for (Reporter r : reporters) {
                     r.record(record);
                 }
@@ -457,11 +507,11 @@ public final class Evaluate implements Callable<Integer> {
     private Summary summary(ModelFile file, Model net, Map<String, InvarianceReport> reports, List<EvalData> sets,
                             List<MetricChoice> chosen, Map<String, Object> settings,
                             Map<String, List<ImageFolder.SkippedFile>> skipped,
-                            List<String> notes, double readSeconds, double evaluateSeconds) {
+                            List<String> notes, double readSeconds, double evaluateSeconds, RunFolder folder) {
         Summary summary = new Summary(NAME, settings, String.format(Locale.ROOT, "%s (%s), %s acting by %s on %s inputs, "
                         + "at most %d examples per data set, seed %d", model.getFileName(), file.describe(),
                 settings.get("group"), action.trim().toLowerCase(Locale.ROOT), settings.get("inputShape"), maxExamples,
-                seed), layout(sets, chosen));
+                seed), layout(sets, chosen, oodLabelMetrics), folder);
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("model", model.toString());
         extra.put("epochs", epochCount(net));
@@ -470,6 +520,8 @@ public final class Evaluate implements Callable<Integer> {
         for (EvalData d : sets) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("source", d.source());
+            m.put("role", d.role().name());
+            m.put("labelMetrics", labelMetrics(d) && d.labelled());
             m.put("examples", reports.get(d.name()).settings().get("n"));
             m.put("labelled", d.labelled());
             m.put("skipped", skipped.get(d.name()).size());
@@ -484,8 +536,8 @@ public final class Evaluate implements Callable<Integer> {
         }
         StringBuilder body = new StringBuilder();
         for (EvalData d : sets) {
-            body.append(String.format(Locale.ROOT, "%s: %s examples measured, skipped files: %d%s%n", d.name(),
-                    reports.get(d.name()).settings().get("n"), skipped.get(d.name()).size(),
+            body.append(String.format(Locale.ROOT, "%s (%s): %s examples measured, skipped files: %d%s%n", d.name(),
+                    roleText(d), reports.get(d.name()).settings().get("n"), skipped.get(d.name()).size(),
                     d.labelled() ? ", " + d.classes() + " classes" : ", no labels"));
         }
         notes.forEach(n -> body.append("Note: ").append(n).append('\n'));
@@ -493,19 +545,36 @@ public final class Evaluate implements Callable<Integer> {
         return summary;
     }
 
+    /** The role as the Data sets section says it, e.g. "out of distribution: no accuracy against its labels". */
+    private String roleText(EvalData d) {
+        if (!d.role().outOfDistribution()) {
+            return d.role().label();
+        }
+        return d.role().label() + (oodLabelMetrics ? ": accuracy against its own labels (--ood-label-metrics)"
+                : ": no accuracy against its labels");
+    }
+
+    /** A data set's name in table headers: out-of-distribution sets are marked "(OOD)", as in the experiments. */
+    static String header(EvalData d) {
+        return d.role().outOfDistribution() ? d.name() + " (OOD)" : d.name();
+    }
+
     /**
-     * The model table: per data set, accuracy as given (labelled data) and prediction KL; the
+     * The model table: per data set, accuracy as given (labelled data whose labels are measured:
+     * in distribution, or out of distribution with {@code oodLabelMetrics}) and prediction KL; the
      * per-layer table and profile: the first chosen of normalized invariance, normalized
-     * equivariance, cosine similarity ratio, prediction KL, consistency.
+     * equivariance, cosine similarity ratio, prediction KL, consistency. Out-of-distribution
+     * sets are marked "(OOD)" in every header.
      */
-    static Summary.Layout layout(List<EvalData> sets, List<MetricChoice> chosen) {
+    static Summary.Layout layout(List<EvalData> sets, List<MetricChoice> chosen, boolean oodLabelMetrics) {
         List<Summary.Column> columns = new ArrayList<>();
         for (EvalData d : sets) {
-            if (d.labelled() && chosen.contains(MetricChoice.CONSISTENCY)) {
-                columns.add(Summary.Column.accuracyAsGiven("accuracy (" + d.name() + ")", d.name()));
+            boolean accuracy = !d.role().outOfDistribution() || oodLabelMetrics;
+            if (d.labelled() && accuracy && chosen.contains(MetricChoice.CONSISTENCY)) {
+                columns.add(Summary.Column.accuracyAsGiven("accuracy (" + header(d) + ")", d.name()));
             }
             if (chosen.contains(MetricChoice.PREDICTION_KL)) {
-                columns.add(Summary.Column.output("prediction KL (" + d.name() + ")", d.name(), MetricKeys.PREDICTION_KL));
+                columns.add(Summary.Column.output("prediction KL (" + header(d) + ")", d.name(), MetricKeys.PREDICTION_KL));
             }
         }
         String metric;
@@ -523,7 +592,7 @@ public final class Evaluate implements Callable<Integer> {
         List<Summary.LayerColumn> layerColumns = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (EvalData d : sets) {
-            layerColumns.add(new Summary.LayerColumn(d.name(), d.name(), metric));
+            layerColumns.add(new Summary.LayerColumn(header(d), d.name(), metric));
             names.add(d.name());
         }
         return new Summary.Layout(columns, caption, layerColumns, metric, names);

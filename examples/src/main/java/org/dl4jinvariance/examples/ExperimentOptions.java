@@ -40,7 +40,7 @@ public final class ExperimentOptions {
     public boolean perChannel;
 
     /** Where this run writes, once {@link #prepareRunDir} has decided. */
-    private Path runDir;
+    private RunFolder runFolder;
 
     /** The output directory for {@code experiment}: --out, or results/&lt;experiment&gt;. */
     public Path outputDir(String experiment) {
@@ -87,46 +87,50 @@ public final class ExperimentOptions {
     }
 
     /**
-     * The one place that decides where a run writes (experiments and {@code evaluate} alike).
-     * The output folder ({@code --out}, or results/&lt;experiment&gt;) is created and checked to
-     * be writable ({@link CliChecks#writableOutputDir}); then
-     * <ul>
-     *   <li>by default the run gets a new dated sub-folder, {@code <out>/2026-11-29T12-30-05/}
-     *       ({@link RunFolders#newRun}): earlier runs stay untouched, no file is appended to, and
-     *       {@code <out>/index.html} compares every run ({@link RunComparison}, written by
-     *       {@link #finishRun()});</li>
-     *   <li>with {@code --overwrite} the run writes in the output folder itself after its previous
-     *       results are deleted ({@link RunFolders#clear}: only a folder holding results of this
-     *       program, or nothing).</li>
-     * </ul>
+     * Decides where the run writes ({@link RunFolder#create}): the output folder ({@code --out},
+     * or results/&lt;experiment&gt;) is created and checked to be writable; then by default the run
+     * gets a new dated sub-folder of it, whose comparison page {@link #finishRun()} rewrites, or,
+     * with {@code --overwrite}, the output folder itself, cleared.
      *
+     * @return the folder the run writes in
      * @throws UsageException for an --out that is a file, cannot be written, or (with --overwrite)
      *                        holds files that are not results of this program
      */
     public Path prepareRunDir(String experiment) {
-        Path base = outputDir(experiment);
-        CliChecks.writableOutputDir(base);
-        runDir = overwrite ? RunFolders.clear(base) : RunFolders.newRun(base);
-        return runDir;
+        runFolder = RunFolder.create(outputDir(experiment), overwrite);
+        return runFolder.dir();
+    }
+
+    /**
+     * The run's folder, as {@link #prepareRunDir} made it, for the summary pages.
+     *
+     * @throws IllegalStateException before {@link #prepareRunDir}
+     */
+    RunFolder runFolder() {
+        if (runFolder == null) {
+            throw new IllegalStateException("The run folder is made by prepareRunDir, which has not been called");
+        }
+        return runFolder;
     }
 
     /** The folder this run writes in: its run folder once prepared, else the output folder. */
     public Path resultsDir(String experiment) {
-        return runDir != null ? runDir : outputDir(experiment);
+        return runFolder != null ? runFolder.dir() : outputDir(experiment);
     }
 
     /** True once the run has a dated sub-folder: {@link #finishRun()} then writes the comparison page. */
     public boolean writesComparison() {
-        return runDir != null && !overwrite;
+        return runFolder != null && runFolder.comparisonAbove();
     }
 
     /**
      * After a run in a dated sub-folder has written its files: rewrites the output folder's
-     * comparison page over every run folder in it. Nothing with {@code --overwrite}.
+     * comparison page over every run folder in it ({@link RunFolder#finish()}). Nothing with
+     * {@code --overwrite}.
      */
     public void finishRun() {
-        if (writesComparison()) {
-            RunComparison.write(runDir.getParent());
+        if (runFolder != null) {
+            runFolder.finish();
         }
     }
 }

@@ -108,7 +108,7 @@ public final class OodTransfer implements Callable<Integer> {
             throw new UncheckedIOException("Cannot draw the chart of " + NAME, e);
         }
         summary.put("probabilities", probabilities);
-        summary.write(out);
+        summary.write();
         return summary;
     }
 

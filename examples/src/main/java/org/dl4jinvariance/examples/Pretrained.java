@@ -144,7 +144,7 @@ public final class Pretrained implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot draw the curves of " + NAME, e);
         }
-        summary.write(out);
+        summary.write();
         return summary;
     }
 

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  * The run folders of an output folder: {@code <out>/2026-11-29T12-30-05/} per run (a suffix
  * {@code -2}, {@code -3} when two runs start in the same second), a {@code latest.txt} naming the
  * newest, and the clearing that {@code --overwrite} does. Used only through
- * {@link ExperimentOptions#prepareRunDir}.
+ * {@link RunFolder#create} (by the experiments' {@link ExperimentOptions#prepareRunDir} and by
+ * {@code evaluate}).
  */
 final class RunFolders {
 

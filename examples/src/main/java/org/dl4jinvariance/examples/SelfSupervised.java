@@ -151,7 +151,7 @@ public final class SelfSupervised implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot draw the equivariance profile of " + NAME, e);
         }
-        summary.write(out);
+        summary.write();
         return summary;
     }
 

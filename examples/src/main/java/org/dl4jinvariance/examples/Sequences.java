@@ -145,7 +145,7 @@ public final class Sequences implements Callable<Integer> {
             summary.add(new Summary.Entry(m.id(), m.title(), m.net().numParams(), seconds, reports));
         }
         summary.put("rows", rows);
-        summary.write(out);
+        summary.write();
         writeCsv(out.resolve("sequences.csv"), rows);
         return summary;
     }

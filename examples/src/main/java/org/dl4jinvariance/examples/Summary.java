@@ -41,8 +41,8 @@ public final class Summary {
     private final Map<String, Object> baseSettings;
     /** The start of the table's first line, after the experiment's name. */
     private final String headline;
-    /** An experiment's options (run folders, comparison page); null for a command that trains nothing. */
-    private final ExperimentOptions options;
+    /** Where the run writes, and whether a comparison page of every run sits above it. */
+    private final RunFolder folder;
     private final Layout layout;
     private final List<Entry> entries = new ArrayList<>();
     private final Map<String, Object> settings = new LinkedHashMap<>();
@@ -50,6 +50,7 @@ public final class Summary {
     private final List<Chart> charts = new ArrayList<>();
     private final Map<String, Object> json = new LinkedHashMap<>();
 
+    /** An experiment's summary, written in the run folder its options prepared ({@link ExperimentOptions#runFolder()}). */
     Summary(String experiment, ExperimentOptions options) {
         this(experiment, options, Layout.augmentationVsEquivariance());
     }
@@ -57,20 +58,20 @@ public final class Summary {
     Summary(String experiment, ExperimentOptions options, Layout layout) {
         this(experiment, trainingSettings(options), String.format(Locale.ROOT,
                 "%d epochs, %d training examples, %d per evaluation set, seed %d", options.epochs, options.trainSize,
-                options.evalSize, options.seed), layout, options);
+                options.evalSize, options.seed), layout, options.runFolder());
     }
 
     /**
      * A summary whose summary.json settings start with {@code baseSettings} and whose table
-     * starts with "experiment — headline", e.g. for a command that trains nothing.
+     * starts with "experiment — headline", e.g. for a command that trains nothing, written in
+     * {@code folder}.
      */
-    Summary(String experiment, Map<String, Object> baseSettings, String headline, Layout layout) {
-        this(experiment, baseSettings, headline, layout, null);
-    }
-
-    private Summary(String experiment, Map<String, Object> baseSettings, String headline, Layout layout,
-            ExperimentOptions options) {
-        this.options = options;
+    Summary(String experiment, Map<String, Object> baseSettings, String headline, Layout layout, RunFolder folder) {
+        if (folder == null) {
+            throw new IllegalArgumentException("A summary of " + experiment + " needs the run folder it is written in, "
+                    + "got null");
+        }
+        this.folder = folder;
         this.experiment = experiment;
         this.baseSettings = new LinkedHashMap<>(baseSettings);
         this.headline = headline;
@@ -339,8 +340,12 @@ public final class Summary {
         return String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", v.mean(), v.ciLow(), v.ciHigh());
     }
 
-    /** summary.json, the charts and index.html, each written to a temp file then moved. */
-    void write(Path dir) {
+    /**
+     * summary.json, the charts and index.html in the run folder, each written to a temp file then
+     * moved; then the comparison page above it, when there is one ({@link RunFolder#finish()}).
+     */
+    void write() {
+        Path dir = folder.dir();
         try {
             Files.createDirectories(dir);
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -376,9 +381,7 @@ public final class Summary {
                 images.add(new SummaryPage.Image(c.alt, c.png));
             }
             writeAtomically(dir.resolve("index.html"), SummaryPage.html(this, images, dir).getBytes(StandardCharsets.UTF_8));
-            if (options != null) {
-                options.finishRun();
-            }
+            folder.finish();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the summary under " + dir, e);
         }
@@ -388,9 +391,9 @@ public final class Summary {
         return experiment;
     }
 
-    /** True when the run writes a comparison page in its output folder's parent ({@link ExperimentOptions#finishRun()}). */
-    boolean writesComparison() {
-        return options != null && options.writesComparison();
+    /** Where the run writes, and whether a comparison page sits above it. */
+    RunFolder folder() {
+        return folder;
     }
 
     static void writeAtomically(Path target, byte[] bytes) throws IOException {

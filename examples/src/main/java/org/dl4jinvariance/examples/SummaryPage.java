@@ -40,9 +40,10 @@ final class SummaryPage {
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
                 .append(escape(summary.experiment())).append("</title>\n<style>").append(STYLE)
                 .append("</style></head><body>\n");
-        if (RunFolders.isRunName(dir.getFileName().toString()) && summary.writesComparison()) {
-            h.append("<p><a href=\"../index.html\">&larr; every run in ").append(escape(dir.getParent().getFileName()
-                    .toString())).append("</a></p>\n");
+        RunFolder folder = summary.folder();
+        if (folder.comparisonAbove()) {
+            h.append("<p><a href=\"").append(RunFolder.COMPARISON_HREF).append("\">&larr; every run in ")
+                    .append(escape(folder.baseName())).append("</a></p>\n");
         }
         h.append("<h1>").append(escape(summary.experiment())).append("</h1>\n<p class=\"meta\">")
                 .append(escape(summary.headline())).append(". Values: mean [95% bootstrap CI]; ")

@@ -166,6 +166,38 @@ class EvaluateBadInputTest {
     }
 
     @Test
+    void aDataAndAnOodSetWithOneNameAreRefused() {
+        assertUsageError(evaluate("--model", cnn.toString(), "--data", "d=embedded:mnist", "--ood", "d=" + digits),
+                "--ood d=" + digits + ": the name 'd' is used by another --data or --ood",
+                "expected a different NAME per data set");
+    }
+
+    @Test
+    void noDataSetAtAllIsRefused() {
+        assertUsageError(evaluate("--model", cnn.toString()),
+                "no data set: expected at least one --data NAME=SOURCE (in distribution) or --ood NAME=SOURCE");
+    }
+
+    @Test
+    void oodLabelMetricsWithoutAnOodSetIsRefused() {
+        assertUsageError(evaluate("--model", cnn.toString(), "--data", "d=embedded:mnist:0:20", "--ood-label-metrics"),
+                "--ood-label-metrics without --ood", "expected at least one --ood NAME=SOURCE");
+    }
+
+    @Test
+    void aMissingOodFolderIsNamedWithItsOption() {
+        Path missing = tmp.resolve("no-such-ood");
+        assertUsageError(evaluate("--model", cnn.toString(), "--ood", "o=" + missing),
+                "--ood o=" + missing + ": " + missing + " does not exist");
+    }
+
+    @Test
+    void anOodEmbeddedSliceBeyondTheDataIsNamedWithItsOption() {
+        assertUsageError(evaluate("--model", cnn.toString(), "--data", "d=embedded:mnist:0:20", "--ood",
+                "f=embedded:fashion-mnist:9990:100"), "--ood f=embedded:fashion-mnist:9990:100: OFFSET 9990 and COUNT 100");
+    }
+
+    @Test
     void labelsOfAnotherWidthThanTheOutputAreRefused() throws IOException {
         // Three class folders for a 10-class model: accuracy would compare with the wrong classes.
         Path three = tmp.resolve("three");

@@ -61,6 +61,10 @@ class EvaluateCommandTest {
     private static Path graphZip;
     private static Path digits;
     private static Path ood;
+    /** Fashion-MNIST PNGs in class sub-folders: labelled, but with garment classes a digit model knows nothing of. */
+    private static Path fashionClasses;
+    /** Eight digits in three class folders: labels of another width than the model's 10 outputs. */
+    private static Path threeClasses;
 
     @BeforeAll
     static void writeModelsAndImages() throws IOException {
@@ -85,6 +89,100 @@ class EvaluateCommandTest {
             ImageFiles.write(ImageFiles.grey(ImageFiles.upscale(ImageFiles.pixels(fashion, i + 10), 2)), "png",
                     ood.resolve(ImageFiles.fileName(i + 10, "png")));
         }
+        fashionClasses = files.resolve("fashion-classes");
+        ImageFiles.writeClassFolders(fashionClasses, fashion, 0, 40, "png");
+        threeClasses = files.resolve("three-classes");
+        for (int i = 0; i < 8; i++) {
+            ImageFiles.write(ImageFiles.grey(mnist, i), "png",
+                    threeClasses.resolve("class" + (i % 3)).resolve(ImageFiles.fileName(i, "png")));
+        }
+    }
+
+    @Test
+    void anOodFolderGetsInvarianceButNoAccuracyWhileTheDataFolderKeepsIt() throws IOException {
+        Path base = tmp.resolve("ood-run");
+        CliRun r = CliRun.of("evaluate", "--model", netZip.toString(), "--data", "digits=" + digits,
+                "--ood", "fashion=" + fashionClasses, "--ood", "three=" + threeClasses, "--seed", SEED,
+                "--out", base.toString());
+        assertEquals(0, r.code(), r.context());
+        Path out = latestRun(base);
+
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(netZip.toFile(), false);
+        InvarianceReport fashion = reportIn(base, "fashion");
+        InvarianceReport digitsReport = reportIn(base, "digits");
+        // The figures of the evaluator without label metrics, on the same arrays.
+        assertSameFigures(evaluator().withoutLabelMetrics().evaluate(net,
+                inScanOrder(fashionClasses, Datasets.fashionMnist())), fashion);
+        assertSameFigures(evaluator().evaluate(net, inScanOrder(digits, Datasets.mnist())), digitsReport);
+        for (InvarianceReport ood : List.of(fashion, reportIn(base, "three"))) {
+            assertTrue(ood.get("output", MetricKeys.INVARIANCE).isApplicable(), "invariance is measured");
+            assertTrue(ood.has("output", MetricKeys.CONSISTENCY), "consistency compares predictions, not labels");
+            assertFalse(ood.values().get("output").keySet().stream().anyMatch(k -> k.startsWith(MetricKeys.ACCURACY)),
+                    "no accuracy key on an OOD set: " + ood.values().get("output").keySet());
+        }
+        assertTrue(digitsReport.has("output", MetricKeys.ACCURACY) && digitsReport.has("output",
+                MetricKeys.accuracyOf("id")), "the in-distribution set keeps its accuracy");
+
+        JsonNode sets = new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("dataSets");
+        assertEquals("IN_DISTRIBUTION", sets.get("digits").get("role").asText());
+        assertEquals("OUT_OF_DISTRIBUTION", sets.get("fashion").get("role").asText());
+        assertFalse(sets.get("fashion").get("labelMetrics").asBoolean());
+        // The role on the table, the summary page, the model page and in the CSV.
+        assertTrue(r.out().contains("fashion (out of distribution: no accuracy against its labels): 40 examples measured"),
+                r.out());
+        assertTrue(r.out().contains("accuracy (digits)") && !r.out().contains("accuracy (fashion"), r.out());
+        assertTrue(r.out().contains("prediction KL (fashion (OOD))"), r.out());
+        String summaryPage = Files.readString(out.resolve("index.html"));
+        assertTrue(summaryPage.contains("<th>fashion (OOD)</th>") && summaryPage.contains("<th>digits</th>"), summaryPage);
+        String modelPage = Files.readString(out.resolve("tiny-cnn").resolve(HtmlReporter.FILE_NAME));
+        assertTrue(modelPage.contains("<b>fashion</b> (out of distribution: no accuracy against its labels)"), modelPage);
+        assertTrue(modelPage.contains("<b>digits</b> (in distribution)"), modelPage);
+        List<String> csv = Files.readAllLines(out.resolve("tiny-cnn").resolve(CsvReporter.FILE_NAME));
+        assertTrue(csv.stream().anyMatch(l -> l.contains(",fashion,") && l.contains("OUT_OF_DISTRIBUTION")), csv.get(1));
+        assertTrue(csv.stream().filter(l -> l.contains(",fashion,")).noneMatch(l -> l.contains(",accuracy")),
+                "no accuracy row for the OOD set");
+    }
+
+    @Test
+    void oodLabelMetricsAsksForAccuracyOnTheOodSet() throws IOException {
+        Path base = tmp.resolve("ood-labels");
+        CliRun r = CliRun.of("evaluate", "--model", netZip.toString(), "--ood", "late-digits=embedded:mnist:9000:40",
+                "--ood-label-metrics", "--seed", SEED, "--out", base.toString());
+        assertEquals(0, r.code(), r.context());
+        InvarianceReport expected = evaluator().evaluate(ModelSerializer.restoreMultiLayerNetwork(netZip.toFile(), false),
+                Datasets.mnist().iterator(64, 9000, 40));
+        InvarianceReport actual = reportIn(base, "late-digits");
+        assertSameFigures(expected, actual);
+        assertTrue(actual.has("output", MetricKeys.ACCURACY), "accuracy against the OOD set's own labels");
+        assertTrue(r.out().contains("accuracy (late-digits (OOD))"), r.out());
+        assertTrue(r.out().contains("late-digits (out of distribution: accuracy against its own labels "
+                + "(--ood-label-metrics))"), r.out());
+    }
+
+    @Test
+    void everyLinkOfAnEvaluateRunResolvesAndItsPagesLinkBack() throws IOException {
+        Path base = tmp.resolve("links");
+        String[] args = {"evaluate", "--model", netZip.toString(), "--data", "held-out=embedded:mnist:9000:20",
+                "--ood", "fashion=embedded:fashion-mnist:0:20", "--metrics", "invariance", "--seed", SEED,
+                "--out", base.toString()};
+        assertEquals(0, CliRun.of(args).code());
+        Path run = latestRun(base);
+        String summaryPage = Files.readString(run.resolve("index.html"));
+        assertTrue(summaryPage.contains("<a href=\"../index.html\">&larr; every run in links</a>"),
+                "the dated run's summary links up to the comparison page: " + summaryPage);
+        String modelPage = Files.readString(run.resolve("tiny-cnn").resolve(HtmlReporter.FILE_NAME));
+        assertTrue(modelPage.contains("href=\"../index.html\""), "the model page links back to the run's summary");
+        assertTrue(Files.readString(base.resolve("index.html")).contains(run.getFileName() + "/index.html"),
+                "the comparison page links the run");
+        // The comparison page, the run's summary and the model page: 3 pages, every link to a written file.
+        assertEquals(3, ExperimentFiles.assertLinksResolve(base));
+
+        String[] overwrite = java.util.Arrays.copyOf(args, args.length + 1);
+        overwrite[args.length] = "--overwrite";
+        assertEquals(0, CliRun.of(overwrite).code());
+        assertFalse(Files.readString(base.resolve("index.html")).contains("every run in"),
+                "with --overwrite there is no comparison page to link to");
+        assertEquals(2, ExperimentFiles.assertLinksResolve(base));
     }
 
     @Test
@@ -116,8 +214,9 @@ class EvaluateCommandTest {
         assertEquals(0, sets.get("ood").get("skipped").asInt());
         String skippedFiles = sets.get("digits").get("skippedFiles").toString();
         assertTrue(skippedFiles.contains("corrupt.png") && skippedFiles.contains("notes.txt"), skippedFiles);
-        assertTrue(r.out().contains("digits: 60 examples measured, skipped files: 2, 10 classes"), r.out());
-        assertTrue(r.out().contains("ood: 32 examples measured, skipped files: 0, no labels"), r.out());
+        assertTrue(r.out().contains("digits (in distribution): 60 examples measured, skipped files: 2, 10 classes"),
+                r.out());
+        assertTrue(r.out().contains("ood (in distribution): 32 examples measured, skipped files: 0, no labels"), r.out());
 
         Path modelDir = out.resolve("tiny-cnn");
         for (String name : List.of(CsvReporter.FILE_NAME, JsonLinesReporter.FILE_NAME, HtmlReporter.FILE_NAME,
@@ -188,7 +287,7 @@ class EvaluateCommandTest {
         InvarianceReport actual = reportIn(out, "mine");
         assertSameFigures(expected, actual);
         assertFalse(actual.has("output", MetricKeys.ACCURACY));
-        assertTrue(r.out().contains("mine: 50 examples measured, skipped files: 0, no labels"), r.out());
+        assertTrue(r.out().contains("mine (in distribution): 50 examples measured, skipped files: 0, no labels"), r.out());
     }
 
     @Test
@@ -212,11 +311,13 @@ class EvaluateCommandTest {
         CliRun r = CliRun.of("evaluate", "--help");
         assertEquals(0, r.code(), r.context());
         for (String option : List.of("--model", "--data", "--group", "--action", "--layers", "--metrics", "--max-examples",
-                "--scale", "--normalize", "--input-shape", "--strict", "--batch-size", "--seed", "--out", "--overwrite",
+                "--ood", "--ood-label-metrics", "--scale", "--normalize", "--input-shape", "--strict", "--batch-size", "--seed",
+                "--out", "--overwrite",
                 "--target-precision", "--sample-elements")) {
             assertTrue(r.out().contains(option), option + " in:\n" + r.out());
         }
         assertTrue(r.out().contains("embedded:mnist[:OFFSET:COUNT]") && r.out().contains("idx:IMAGES_FILE"), r.out());
+        assertFalse(r.err().contains("picocli WARN"), "every description formats (a '%' is escaped): " + r.err());
     }
 
     private static InvarianceEvaluator evaluator() {
@@ -226,9 +327,14 @@ class EvaluateCommandTest {
 
     /** The embedded digits whose PNGs the folder scan reads, in the scan's order, in batches of 64. */
     private static DataSetIterator embeddedInScanOrder(Path dir) {
+        return inScanOrder(dir, Datasets.mnist());
+    }
+
+    /** The embedded images of {@code data} whose PNGs the folder scan reads, in the scan's order, in batches of 64. */
+    private static DataSetIterator inScanOrder(Path dir, IdxDataset data) {
         List<DataSet> examples = new ArrayList<>();
         for (Path file : ImageFolder.of(dir).size(28, 28, 1).scan().images()) {
-            examples.add(Datasets.mnist().slice(ImageFiles.exampleIndex(file), 1));
+            examples.add(data.slice(ImageFiles.exampleIndex(file), 1));
         }
         return new ListDataSetIterator<>(DataSet.merge(examples).asList(), 64);
     }

@@ -200,10 +200,21 @@ public final class HtmlReporter implements Reporter {
         List<String> parts = new ArrayList<>();
         for (String d : settings.dataSets()) {
             DataRole role = settings.role(d);
-            parts.add("<b>" + esc(d) + "</b> (" + esc(role.label())
-                    + (role.outOfDistribution() ? ": no accuracy against its labels" : "") + ")");
+            parts.add("<b>" + esc(d) + "</b> (" + esc(role.label()) + (!role.outOfDistribution() ? ""
+                    : measuresLabels(d) ? ": accuracy against its own labels" : ": no accuracy against its labels") + ")");
         }
         h.append(String.join(", ", parts)).append(".</p>\n");
+    }
+
+    /**
+     * True when a report of {@code dataSet} holds a metric that compares predictions with its
+     * labels: for an out-of-distribution set, only when label metrics were asked for
+     * ({@code InvarianceListener.Builder#labelMetricsOutOfDistribution()}); the page says what was measured.
+     */
+    private boolean measuresLabels(String dataSet) {
+        return history.stream().filter(r -> !r.failed() && dataSet.equals(r.dataSet()))
+                .anyMatch(r -> r.report().metrics().stream().anyMatch(k -> MetricGlossary.of(k)
+                        .map(g -> g.key().needsLabels()).orElse(false)));
     }
 
     private static void architecture(StringBuilder h, ModelDescription model) {
