@@ -60,7 +60,8 @@ public final class ReportCharts {
     /**
      * Training beside invariance: the training loss against epoch (DL4J's score, the last
      * minibatch's loss) and accuracy at the output layer against epoch, one line per data set
-     * that has it (in-distribution sets: out-of-distribution sets carry no accuracy).
+     * that has it (in-distribution sets: out-of-distribution sets carry no accuracy). Empty for a
+     * single evaluation without training scores.
      */
     public List<XYChart> trainingCharts() {
         List<XYChart> out = new ArrayList<>();
@@ -75,11 +76,16 @@ public final class ReportCharts {
             out.add(loss);
         }
         List<String> order = layers();
-        if (!order.isEmpty()) {
+        // One evaluation (no training, e.g. the evaluate command) has no curve: its accuracy is in the tables.
+        if (!order.isEmpty() && (!scores.isEmpty() || evaluatedEpochs() > 1)) {
             String output = order.get(order.size() - 1);
             out.addAll(epochCharts(output, List.of(org.dl4jinvariance.metric.MetricKeys.ACCURACY)));
         }
         return out;
+    }
+
+    private long evaluatedEpochs() {
+        return history.stream().filter(r -> !r.failed()).mapToInt(EpochReport::epoch).distinct().count();
     }
 
     /**

@@ -151,6 +151,22 @@ class ChartsReporterTest {
     }
 
     @Test
+    void aSingleEvaluationWithoutTrainingHasNoTrainingChartButTwoEpochsDo() {
+        Map<String, MetricValue> output = Map.of("accuracy", MetricValue.of(new double[] {1, 0, 1}, null, 1));
+        ReportCharts single = new ReportCharts(List.of("heldOut"));
+        single.add(EpochReport.of(0, "heldOut", new InvarianceReport(Map.of("output", output), Map.of()), 1));
+        assertTrue(single.trainingCharts().isEmpty(), "one evaluation, no loss: an accuracy 'curve' of one point");
+
+        single.add(EpochReport.of(1, "heldOut", new InvarianceReport(Map.of("output", output), Map.of()), 1));
+        assertEquals(1, single.trainingCharts().size(), "two epochs: accuracy against epoch");
+
+        ReportCharts trained = new ReportCharts(List.of("heldOut"));
+        trained.addScore(1, 0.5);
+        trained.add(EpochReport.of(1, "heldOut", new InvarianceReport(Map.of("output", output), Map.of()), 1));
+        assertEquals(2, trained.trainingCharts().size(), "a training loss: loss and accuracy");
+    }
+
+    @Test
     void fileNamesAreSafeAndKeepNetworkOrder() {
         assertEquals("layer-03-conv_2_a.png", ReportCharts.fileName(3, "conv/2 a"));
         assertEquals("layer-12-dense.png", ReportCharts.fileName(12, "dense"));
