@@ -8,7 +8,9 @@ import org.dl4jinvariance.group.CyclicGroup;
 import org.dl4jinvariance.group.FiniteGroup;
 import org.dl4jinvariance.group.Groups;
 import org.dl4jinvariance.group.PlanarGroup;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -118,6 +120,55 @@ public final class ImageActions {
         @Override
         public INDArray apply(int g, INDArray x) {
             group.checkElement(g);
+            checkImages(x);
+            if (g == group.identity()) {
+                return x.dup();
+            }
+            return map(g, x).apply(x);
+        }
+
+        /**
+         * The same rows as {@link GroupAction#orbit}, written into one array: the input is read
+         * once and each element's map writes its block, instead of a copy per element and a
+         * concatenation (the stacked orbit is built for every chunk an evaluator measures).
+         */
+        @Override
+        public INDArray orbit(INDArray x) {
+            checkImages(x);
+            int order = group.order();
+            long length = x.length();
+            DataType type = x.dataType();
+            if ((type != DataType.FLOAT && type != DataType.DOUBLE) || length * order > Integer.MAX_VALUE - 8) {
+                return GroupAction.super.orbit(x);
+            }
+            int n = (int) length;
+            long[] shape = x.shape().clone();   // shape() may be the array's own shape information
+            shape[0] *= order;
+            if (type == DataType.DOUBLE) {
+                double[] in = x.dup('c').data().asDouble();
+                double[] out = new double[n * order];
+                for (int g = 0; g < order; g++) {
+                    if (g == group.identity()) {
+                        System.arraycopy(in, 0, out, g * n, n);
+                    } else {
+                        map(g, x).applyDouble(in, out, g * n);
+                    }
+                }
+                return Nd4j.create(out, shape, 'c');
+            }
+            float[] in = x.dup('c').data().asFloat();
+            float[] out = new float[n * order];
+            for (int g = 0; g < order; g++) {
+                if (g == group.identity()) {
+                    System.arraycopy(in, 0, out, g * n, n);
+                } else {
+                    map(g, x).applyFloat(in, out, g * n);
+                }
+            }
+            return Nd4j.create(out, shape, 'c');
+        }
+
+        private void checkImages(INDArray x) {
             requireRank4(x, describe());
             int h = (int) x.size(2);
             int w = (int) x.size(3);
@@ -127,11 +178,12 @@ public final class ImageActions {
                         + Arrays.toString(x.shape()) + " (" + h + "x" + w + "); reflections and 180° turns act on "
                         + "any rectangle, or use ImageActions.rotationOfCentreSquare to turn the centre square");
             }
-            if (g == group.identity()) {
-                return x.dup();
-            }
-            PixelMap map = maps.computeIfAbsent(g + ":" + h + "x" + w, key -> buildMap(g, h, w));
-            return map.apply(x);
+        }
+
+        private PixelMap map(int g, INDArray x) {
+            int h = (int) x.size(2);
+            int w = (int) x.size(3);
+            return maps.computeIfAbsent(g + ":" + h + "x" + w, key -> buildMap(g, h, w));
         }
 
         private PixelMap buildMap(int g, int h, int w) {

@@ -118,12 +118,18 @@ final class PixelMap implements java.io.Serializable {
 
     private float[] applyFloat(float[] in) {
         float[] out = new float[in.length];
+        applyFloat(in, out, 0);
+        return out;
+    }
+
+    /** out[at + i] = this map applied to in[i], for every plane of {@code in}. */
+    void applyFloat(float[] in, float[] out, int at) {
         int pixels = height * width;
         for (int base = 0; base < in.length; base += pixels) {
             for (int p = 0; p < pixels; p++) {
                 int[] s = sources[p];
                 if (weights == null) {
-                    out[base + p] = in[base + s[0]];
+                    out[at + base + p] = in[base + s[0]];
                 } else {
                     double v = 0;
                     double[] w = weights[p];
@@ -132,21 +138,26 @@ final class PixelMap implements java.io.Serializable {
                             v += w[k] * in[base + s[k]];
                         }
                     }
-                    out[base + p] = (float) v;
+                    out[at + base + p] = (float) v;
                 }
             }
         }
-        return out;
     }
 
     private double[] applyDouble(double[] in) {
         double[] out = new double[in.length];
+        applyDouble(in, out, 0);
+        return out;
+    }
+
+    /** out[at + i] = this map applied to in[i], for every plane of {@code in}. */
+    void applyDouble(double[] in, double[] out, int at) {
         int pixels = height * width;
         for (int base = 0; base < in.length; base += pixels) {
             for (int p = 0; p < pixels; p++) {
                 int[] s = sources[p];
                 if (weights == null) {
-                    out[base + p] = in[base + s[0]];
+                    out[at + base + p] = in[base + s[0]];
                 } else {
                     double v = 0;
                     double[] w = weights[p];
@@ -155,11 +166,10 @@ final class PixelMap implements java.io.Serializable {
                             v += w[k] * in[base + s[k]];
                         }
                     }
-                    out[base + p] = v;
+                    out[at + base + p] = v;
                 }
             }
         }
-        return out;
     }
 
     /** A map of plane points (x right, y up, origin at the grid centre). */

@@ -151,4 +151,38 @@ class ImageActionsTest {
         INDArray y = ImageActions.rotation(Groups.d4()).apply(5, x);
         assertEquals(DataType.DOUBLE, y.dataType());
     }
+
+    static List<GroupAction> planarActions() {
+        return List.of(ImageActions.rotation(Groups.c4()), ImageActions.rotation(Groups.d4()),
+                ImageActions.rotation(Groups.byName("C8")), ImageActions.rotation(DihedralGroup.of(2)));
+    }
+
+    /** The one-array orbit of rotations and mirrors equals the copies apply(g, x) stacked group-major, bit for bit. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("planarActions")
+    void planarOrbitEqualsTheStackedCopiesBitForBit(GroupAction action) {
+        INDArray batch = mnistBatch();
+        INDArray view = batch.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 5));   // a view with an offset
+        for (INDArray x : List.of(batch, view, batch.castTo(DataType.DOUBLE), batch.castTo(DataType.HALF))) {
+            INDArray orbit = action.orbit(x);
+            int order = action.group().order();
+            INDArray[] copies = new INDArray[order];
+            for (int g = 0; g < order; g++) {
+                copies[g] = action.apply(g, x);
+            }
+            INDArray expected = Nd4j.concat(0, copies);
+            assertEquals(x.dataType(), orbit.dataType());
+            assertArrayEquals(expected.shape(), orbit.shape());
+            assertArrayEquals(expected.dup('c').data().asDouble(), orbit.dup('c').data().asDouble(),
+                    action.describe() + " " + x.dataType() + (x.isView() ? " view" : ""));
+        }
+    }
+
+    @Test
+    void planarOrbitRefusesWhatApplyRefuses() {
+        GroupAction c4 = ImageActions.rotation(Groups.c4());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c4.orbit(Nd4j.zeros(DataType.FLOAT, 2, 1, 4, 6)));
+        assertTrue(e.getMessage().contains("[2, 1, 4, 6]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> c4.orbit(Nd4j.zeros(DataType.FLOAT, 2, 16)));
+    }
 }
