@@ -71,14 +71,22 @@ public final class MetricValue {
      * @param classes the class of each example, or null when labels are unknown
      */
     public static MetricValue of(double[] values, int[] classes, long seed) {
+        checkValues(values, classes);
+        return withInterval(values, classes, bootstrap(values, seed));
+    }
+
+    private static void checkValues(double[] values, int[] classes) {
         if (values.length == 0) {
             throw new IllegalArgumentException("A metric needs at least one example, got 0 values");
         }
         if (classes != null && classes.length != values.length) {
             throw new IllegalArgumentException("Got " + values.length + " values but " + classes.length + " class labels");
         }
+    }
+
+    /** Mean and per-class means of {@code values}, with the interval {@code ci} = {low, high}. */
+    private static MetricValue withInterval(double[] values, int[] classes, double[] ci) {
         double mean = mean(values);
-        double[] ci = bootstrap(values, seed);
         Map<Integer, Double> sums = new TreeMap<>();
         Map<Integer, Integer> counts = new TreeMap<>();
         if (classes != null) {
@@ -113,7 +121,9 @@ public final class MetricValue {
             throw new IllegalArgumentException("A normalized metric needs references with a mean other than 0, got 0 "
                     + "from " + references.length + " references");
         }
-        MetricValue base = of(Arrays.stream(values).map(x -> x == 0 ? 0 : x / r).toArray(), classes, seed);
+        checkValues(values, classes);
+        double[] normalized = Arrays.stream(values).map(x -> x == 0 ? 0 : x / r).toArray();
+        double mean = mean(normalized);
         int n = values.length;
         int s = references.length;
         int[] draws = ResampleDraws.of(n, seed);
@@ -134,8 +144,8 @@ public final class MetricValue {
         Arrays.sort(ratios);
         double low = ratios[(int) Math.floor(0.025 * (BOOTSTRAP_RESAMPLES - 1))];
         double high = ratios[(int) Math.ceil(0.975 * (BOOTSTRAP_RESAMPLES - 1))];
-        return new MetricValue(base.mean, Math.min(low, base.mean), Math.max(high, base.mean), n, base.perClass,
-                base.perClassCount, null);
+        // The interval of the ratio of means replaces the values-only one, so that one is never drawn.
+        return withInterval(normalized, classes, new double[] {Math.min(low, mean), Math.max(high, mean)});
     }
 
     private static final long REFERENCE_DRAWS_SALT = 0x2EFE2E9CE5L;
