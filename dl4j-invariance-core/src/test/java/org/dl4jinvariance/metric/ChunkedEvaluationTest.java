@@ -1,16 +1,12 @@
 package org.dl4jinvariance.metric;
 
+import static org.dl4jinvariance.testing.JavaSerialization.roundTrip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -143,17 +139,6 @@ class ChunkedEvaluationTest {
                 ImageActions.rotationOfCentreSquare(Groups.c4()),
                 ImageActions.forFlatInput(ImageActions.rotation(Groups.c4()), 1, 28, 28))) {
             assertEquals(action.group(), roundTrip(action).group(), action.describe());
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T roundTrip(T value) throws IOException, ClassNotFoundException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(value);
-        }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            return (T) in.readObject();
         }
     }
 }

@@ -1,16 +1,12 @@
 package org.dl4jinvariance.metric;
 
+import static org.dl4jinvariance.testing.JavaSerialization.roundTrip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -163,17 +159,6 @@ class EvaluationProgressTest {
         assertEquals(0, updates.get(0).examplesDone(), "the first call comes before any chunk");
         for (int i = 1; i < updates.size(); i++) {
             assertTrue(updates.get(i).examplesDone() >= updates.get(i - 1).examplesDone(), "monotone: " + updates);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T roundTrip(T value) throws IOException, ClassNotFoundException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(value);
-        }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            return (T) in.readObject();
         }
     }
 }
