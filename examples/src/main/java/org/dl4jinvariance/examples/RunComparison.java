@@ -91,10 +91,8 @@ final class RunComparison {
                 String id = model.getFileName().toString();
                 String page = name + "/" + id + "/" + HtmlReporter.FILE_NAME;
                 models.add(Files.exists(base.resolve(page)) ? "<a href=\"" + esc(page) + "\">" + esc(id) + "</a>" : esc(id));
-                for (Row row : readCsv(model.resolve(CsvReporter.FILE_NAME))) {
-                    byLine.computeIfAbsent(name + " · " + id + (row.run().isEmpty() ? "" : " · " + row.run()),
-                            k -> new ArrayList<>()).add(row);
-                }
+                lines(name, id, readCsv(model.resolve(CsvReporter.FILE_NAME)))
+                        .forEach((line, rows) -> byLine.computeIfAbsent(line, k -> new ArrayList<>()).addAll(rows));
             }
             h.append(String.join(", ", models)).append("</td></tr>\n");
         }
@@ -115,6 +113,20 @@ final class RunComparison {
         }
         h.append("</body></html>\n");
         return h.toString();
+    }
+
+    /**
+     * The chart lines of one model's CSV in one run folder, named "folder · model"; the CSV's run
+     * id is added only when the CSV holds several runs (it is what tells their lines apart).
+     */
+    static Map<String, List<Row>> lines(String folder, String model, List<Row> rows) {
+        boolean severalRuns = rows.stream().map(Row::run).distinct().count() > 1;
+        Map<String, List<Row>> out = new LinkedHashMap<>();
+        for (Row row : rows) {
+            String line = folder + " · " + model + (severalRuns && !row.run().isEmpty() ? " · " + row.run() : "");
+            out.computeIfAbsent(line, k -> new ArrayList<>()).add(row);
+        }
+        return out;
     }
 
     /** One chart per compared metric: mean against epoch with its CI, one line per run folder, model and run id. */

@@ -102,4 +102,16 @@ class RunFoldersTest {
         assertTrue(e.getMessage().contains("holds files that are not results of this program"), e.getMessage());
         assertTrue(Files.exists(foreign.resolve("thesis.tex")), "nothing deleted");
     }
+
+    @Test
+    void comparisonLinesNameTheRunIdOnlyWhereOneCsvHoldsSeveralRuns() {
+        RunComparison.Row a1 = new RunComparison.Row("run-a", 1, "mnist", "IN_DISTRIBUTION", "output", 5, "accuracy", 0.9, 0.8, 1);
+        RunComparison.Row a2 = new RunComparison.Row("run-a", 2, "mnist", "IN_DISTRIBUTION", "output", 5, "accuracy", 0.9, 0.8, 1);
+        RunComparison.Row b1 = new RunComparison.Row("run-b", 1, "mnist", "IN_DISTRIBUTION", "output", 5, "accuracy", 0.7, 0.6, 0.8);
+        assertEquals(List.of("2026-11-29T15-45-35 · p0"),
+                List.copyOf(RunComparison.lines("2026-11-29T15-45-35", "p0", List.of(a1, a2)).keySet()));
+        assertEquals(List.of("f · p0 · run-a", "f · p0 · run-b"),
+                List.copyOf(RunComparison.lines("f", "p0", List.of(a1, b1, a2)).keySet()));
+        assertEquals(2, RunComparison.lines("f", "p0", List.of(a1, b1, a2)).get("f · p0 · run-a").size());
+    }
 }
