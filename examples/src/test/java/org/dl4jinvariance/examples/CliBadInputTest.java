@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +38,7 @@ class CliBadInputTest {
     void outUnderARegularFileIsRefusedBeforeAnyModelIsBuilt() throws Exception {
         Path file = Files.writeString(tmp.resolve("some-file.txt"), "keep me");
         Path out = file.resolve("sub");
-        Result r = cli("--epochs", "1", "--train-size", "64", "--eval-size", "8", "--out", out.toString());
+        CliRun r = CliRun.of("--epochs", "1", "--train-size", "64", "--eval-size", "8", "--out", out.toString());
         assertUsageError(r, "--out " + out, file + " is a file, not a folder", "expected a folder");
         assertEquals("keep me", Files.readString(file), "the file in the way is left as it was");
     }
@@ -49,7 +46,7 @@ class CliBadInputTest {
     @Test
     void outThatIsARegularFileIsRefused() throws Exception {
         Path file = Files.writeString(tmp.resolve("results.csv"), "keep me");
-        Result r = cli("search", "--epochs", "1", "--train-size", "64", "--eval-size", "8", "--out", file.toString());
+        CliRun r = CliRun.of("search", "--epochs", "1", "--train-size", "64", "--eval-size", "8", "--out", file.toString());
         assertUsageError(r, "--out " + file, "it is a file, not a folder");
         assertEquals("keep me", Files.readString(file));
     }
@@ -60,19 +57,19 @@ class CliBadInputTest {
     void dataDirIsRefusedByEveryExperimentThatDoesNotReadIt() {
         // Only pretrained reads a folder; the others used to accept --data-dir and ignore it.
         for (String experiment : List.of("augmentation-vs-equivariance", "ood-transfer", "self-supervised", "search")) {
-            Result r = cli(experiment, "--data-dir", "/nonexistent", "--epochs", "1", "--train-size", "64",
+            CliRun r = CliRun.of(experiment, "--data-dir", "/nonexistent", "--epochs", "1", "--train-size", "64",
                     "--eval-size", "8", "--out", out().toString());
             assertUsageError(r, "Unknown option '--data-dir' for " + experiment, "only pretrained takes it");
         }
         // Options without a subcommand go to the default experiment, which refuses it the same way.
-        assertUsageError(cli("--data-dir", "/nonexistent", "--epochs", "1", "--train-size", "64", "--eval-size", "8",
+        assertUsageError(CliRun.of("--data-dir", "/nonexistent", "--epochs", "1", "--train-size", "64", "--eval-size", "8",
                         "--out", out().toString()),
                 "Unknown option '--data-dir' for augmentation-vs-equivariance");
     }
 
     @Test
     void missingDataDirIsNamedBeforePretraining() {
-        Result r = cli("pretrained", "--data-dir", "/nonexistent", "--epochs", "1", "--train-size", "64",
+        CliRun r = CliRun.of("pretrained", "--data-dir", "/nonexistent", "--epochs", "1", "--train-size", "64",
                 "--eval-size", "8", "--out", out().toString());
         assertUsageError(r, "--data-dir /nonexistent: no such folder",
                 "expected a folder holding the Fashion-MNIST training set", "fashion-mnist-train-images-idx3-ubyte");
@@ -81,7 +78,7 @@ class CliBadInputTest {
     @Test
     void dataDirWithoutTheFashionMnistFilesIsNamed() throws Exception {
         Path empty = Files.createDirectory(tmp.resolve("empty"));
-        Result r = cli("pretrained", "--data-dir", empty.toString(), "--epochs", "1", "--train-size", "64",
+        CliRun r = CliRun.of("pretrained", "--data-dir", empty.toString(), "--epochs", "1", "--train-size", "64",
                 "--eval-size", "8", "--out", out().toString());
         assertUsageError(r, "--data-dir " + empty, "fashion-mnist-train");
     }
@@ -103,7 +100,7 @@ class CliBadInputTest {
             labels.writeInt(3);
             labels.write(new byte[] {0, 1, 2});
         }
-        Result r = cli("pretrained", "--data-dir", dir.toString(), "--epochs", "1", "--train-size", "64",
+        CliRun r = CliRun.of("pretrained", "--data-dir", dir.toString(), "--epochs", "1", "--train-size", "64",
                 "--eval-size", "8", "--out", out().toString());
         assertUsageError(r, "--data-dir " + dir, "its images are 32x32; expected 28x28");
     }
@@ -113,28 +110,28 @@ class CliBadInputTest {
     @Test
     void trainSizeThatOverflowsIsRefusedWithTheAvailableCount() {
         // 2147483647 + 1000 wraps to a negative int: the old sum check let it through.
-        Result r = cli("--train-size", "2147483647", "--epochs", "1", "--out", out().toString());
+        CliRun r = CliRun.of("--train-size", "2147483647", "--epochs", "1", "--out", out().toString());
         assertUsageError(r, "--train-size 2147483647", "expected 1 to 9,000", "10,000 embedded MNIST digits",
                 "1,000 held out by --eval-size");
     }
 
     @Test
     void trainSizePlusEvalSizeBeyondTheDigitsIsRefused() {
-        Result r = cli("self-supervised", "--train-size", "9500", "--eval-size", "1000", "--epochs", "1",
+        CliRun r = CliRun.of("self-supervised", "--train-size", "9500", "--eval-size", "1000", "--epochs", "1",
                 "--out", out().toString());
         assertUsageError(r, "--train-size 9500", "expected 1 to 9,000");
     }
 
     @Test
     void evalSizeBeyondTheDigitsIsRefused() {
-        Result r = cli("ood-transfer", "--eval-size", "10000", "--epochs", "1", "--train-size", "64",
+        CliRun r = CliRun.of("ood-transfer", "--eval-size", "10000", "--epochs", "1", "--train-size", "64",
                 "--out", out().toString());
         assertUsageError(r, "--eval-size 10000", "expected at most 9,999", "10,000 embedded MNIST digits");
     }
 
     @Test
     void pretrainSizeBeyondTheFashionImagesIsRefused() {
-        Result r = cli("pretrained", "--pretrain-size", "20000", "--epochs", "1", "--train-size", "64",
+        CliRun r = CliRun.of("pretrained", "--pretrain-size", "20000", "--epochs", "1", "--train-size", "64",
                 "--eval-size", "8", "--out", out().toString());
         assertUsageError(r, "--pretrain-size 20000", "expected 1 to 9,992",
                 "10,000 embedded Fashion-MNIST images minus the 8 held out");
@@ -146,21 +143,21 @@ class CliBadInputTest {
     void groupAboveTheBoundIsRefusedNamingTheBound() {
         // D2000000000 used to print "-294967296 elements" and exit 0; D99999999999 does not fit an int.
         for (String group : List.of("D2000000000", "C361", "D99999999999")) {
-            assertUsageError(cli("orbit", "--group", group), "--group " + group,
+            assertUsageError(CliRun.of("orbit", "--group", group), "--group " + group,
                     "expected C<n> or D<n> with n from 1 to 360");
         }
     }
 
     @Test
     void groupAtTheBoundIsAccepted() {
-        Result r = cli("orbit", "--group", "C360");
+        CliRun r = CliRun.of("orbit", "--group", "C360");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("under C360, 360 elements"), r.out().lines().findFirst().orElse(""));
     }
 
     @Test
     void searchGroupsAboveTheBoundAreRefused() {
-        Result r = cli("search", "--groups", "plain,D1000", "--candidates", "1", "--epochs", "1", "--train-size", "64",
+        CliRun r = CliRun.of("search", "--groups", "plain,D1000", "--candidates", "1", "--epochs", "1", "--train-size", "64",
                 "--eval-size", "8", "--out", out().toString());
         assertUsageError(r, "--groups plain,D1000", "'D1000' is not a group", "n from 1 to 360");
     }
@@ -170,7 +167,7 @@ class CliBadInputTest {
     @Test
     void orbitIndexOutsideTheDigitsNamesTheOptionAndTheRange() {
         for (String index : List.of("-1", "10000")) {
-            assertUsageError(cli("orbit", "--index", index), "--index " + index,
+            assertUsageError(CliRun.of("orbit", "--index", index), "--index " + index,
                     "expected a digit number from 0 to 9999", "10,000 embedded MNIST digits");
         }
     }
@@ -180,7 +177,7 @@ class CliBadInputTest {
     @Test
     void epochsBelowOneAreRefused() {
         for (String epochs : List.of("-1", "0")) {
-            assertUsageError(cli("--epochs", epochs, "--train-size", "64", "--eval-size", "8", "--out", out().toString()),
+            assertUsageError(CliRun.of("--epochs", epochs, "--train-size", "64", "--eval-size", "8", "--out", out().toString()),
                     "--epochs " + epochs, "expected a whole number of at least 1");
         }
     }
@@ -189,33 +186,33 @@ class CliBadInputTest {
     void evalSizeBelowTheGroupOrderIsRefused() {
         // Below |G| = 4 every normalized metric came out n/a while the run still "succeeded".
         for (String evalSize : List.of("-5", "0", "3")) {
-            assertUsageError(cli("--eval-size", evalSize, "--epochs", "1", "--train-size", "64", "--out", out().toString()),
+            assertUsageError(CliRun.of("--eval-size", evalSize, "--epochs", "1", "--train-size", "64", "--out", out().toString()),
                     "--eval-size " + evalSize, "expected at least 4", "order of C4");
         }
     }
 
     @Test
     void evalSizeBelowTheOrderOfTheSearchTestGroupIsRefused() {
-        Result r = cli("search", "--test-group", "D8", "--eval-size", "10", "--epochs", "1", "--train-size", "64",
+        CliRun r = CliRun.of("search", "--test-group", "D8", "--eval-size", "10", "--epochs", "1", "--train-size", "64",
                 "--out", out().toString());
         assertUsageError(r, "--eval-size 10", "expected at least 16", "order of D8");
     }
 
     @Test
     void unknownOrbitGroupIsRefused() {
-        assertUsageError(cli("orbit", "--group", "X9"), "--group X9", "expected C<n> or D<n>");
+        assertUsageError(CliRun.of("orbit", "--group", "X9"), "--group X9", "expected C<n> or D<n>");
     }
 
     @Test
     void unknownGroupInSearchGroupsIsRefused() {
-        Result r = cli("search", "--groups", "plain,Q4", "--candidates", "1", "--epochs", "1", "--train-size", "64",
+        CliRun r = CliRun.of("search", "--groups", "plain,Q4", "--candidates", "1", "--epochs", "1", "--train-size", "64",
                 "--eval-size", "8", "--out", out().toString());
         assertUsageError(r, "--groups plain,Q4", "'Q4' is not a group", "expected plain, C<n> or D<n>");
     }
 
     @Test
     void unknownSearchTestGroupIsRefused() {
-        Result r = cli("search", "--test-group", "plain", "--candidates", "1", "--epochs", "1", "--train-size", "64",
+        CliRun r = CliRun.of("search", "--test-group", "plain", "--candidates", "1", "--epochs", "1", "--train-size", "64",
                 "--eval-size", "8", "--out", out().toString());
         assertUsageError(r, "--test-group plain", "expected C<n> or D<n>");
     }
@@ -223,17 +220,17 @@ class CliBadInputTest {
     @Test
     void valuesThatDoNotParseAreRefusedInTheUsersTerms() {
         // Any long is a valid seed; only text that is no whole number is refused.
-        assertUsageError(cli("--seed", "abc", "--out", out().toString()), "'--seed'", "'abc' is not a whole number");
-        assertUsageError(cli("--epochs", "99999999999", "--out", out().toString()), "'--epochs'",
+        assertUsageError(CliRun.of("--seed", "abc", "--out", out().toString()), "'--seed'", "'abc' is not a whole number");
+        assertUsageError(CliRun.of("--epochs", "99999999999", "--out", out().toString()), "'--epochs'",
                 "'99999999999' is not a whole number from -2147483648 to 2147483647");
-        assertUsageError(cli("search", "--kl-weight", "lots", "--out", out().toString()), "'--kl-weight'",
+        assertUsageError(CliRun.of("search", "--kl-weight", "lots", "--out", out().toString()), "'--kl-weight'",
                 "'lots' is not a number");
-        assertUsageError(cli("search", "--widths", "8,x", "--out", out().toString()), "'--widths'", "'x' is not a whole number");
+        assertUsageError(CliRun.of("search", "--widths", "8,x", "--out", out().toString()), "'--widths'", "'x' is not a whole number");
     }
 
     @Test
     void unknownSubcommandNamesTheSubcommands() {
-        Result r = cli("bogus");
+        CliRun r = CliRun.of("bogus");
         assertUsageError(r, "Unknown subcommand 'bogus'", "expected one of: augmentation-vs-equivariance, pretrained, "
                 + "ood-transfer, self-supervised, search, orbit");
         assertTrue(r.err().lines().toList().get(1).endsWith("dl4j-invariance-examples.jar --help"), r.err());
@@ -241,20 +238,20 @@ class CliBadInputTest {
 
     @Test
     void unknownOptionNamesTheOptionsOfItsSubcommand() {
-        Result r = cli("orbit", "--bogus");
+        CliRun r = CliRun.of("orbit", "--bogus");
         assertUsageError(r, "Unknown option '--bogus' for orbit", "expected one of: --group, --index, --help, --version");
         assertTrue(r.err().lines().toList().get(1).endsWith("dl4j-invariance-examples.jar orbit --help"), r.err());
     }
 
     @Test
     void argumentWhereOnlyOptionsGoIsRefused() {
-        assertUsageError(cli("orbit", "C4"), "Unexpected argument 'C4'", "orbit takes only options", "--group");
+        assertUsageError(CliRun.of("orbit", "C4"), "Unexpected argument 'C4'", "orbit takes only options", "--group");
     }
 
     @Test
     void optionGivenTwiceIsRefused() {
         // picocli's rule, kept: the second value would silently win otherwise.
-        assertUsageError(cli("orbit", "--index", "1", "--index", "2"), "--index", "should be specified only once");
+        assertUsageError(CliRun.of("orbit", "--index", "1", "--index", "2"), "--index", "should be specified only once");
     }
 
     // ---- 8. the experiments' own options --------------------------------------------------------
@@ -262,7 +259,7 @@ class CliBadInputTest {
     @Test
     void probabilityOutsideTheUnitIntervalIsRefused() {
         for (String p : List.of("1.5", "-0.1", "NaN")) {
-            Result r = cli("ood-transfer", "--probabilities", "0," + p, "--epochs", "1", "--train-size", "64",
+            CliRun r = CliRun.of("ood-transfer", "--probabilities", "0," + p, "--epochs", "1", "--train-size", "64",
                     "--eval-size", "8", "--out", out().toString());
             assertUsageError(r, "--probabilities 0," + p, "is not a probability; expected each in [0, 1]");
         }
@@ -271,7 +268,7 @@ class CliBadInputTest {
     @Test
     void probabilityGivenTwiceIsRefused() {
         // Both models would write p0.5/ and the second would overwrite the first.
-        Result r = cli("ood-transfer", "--probabilities", "0.5,0,0.50", "--epochs", "1", "--train-size", "64",
+        CliRun r = CliRun.of("ood-transfer", "--probabilities", "0.5,0,0.50", "--epochs", "1", "--train-size", "64",
                 "--eval-size", "8", "--out", out().toString());
         assertUsageError(r, "--probabilities 0.5,0,0.5", "0.5 is given twice");
     }
@@ -279,7 +276,7 @@ class CliBadInputTest {
     @Test
     void nonPositiveTemperatureIsRefused() {
         for (String t : List.of("0", "-0.5", "NaN", "Infinity")) {
-            Result r = cli("self-supervised", "--temperature", t, "--epochs", "1", "--train-size", "64",
+            CliRun r = CliRun.of("self-supervised", "--temperature", t, "--epochs", "1", "--train-size", "64",
                     "--eval-size", "8", "--out", out().toString());
             assertUsageError(r, "--temperature ", "expected a finite number > 0", "NT-Xent temperature");
         }
@@ -287,9 +284,9 @@ class CliBadInputTest {
 
     @Test
     void probeAndPretrainEpochsBelowOneAreRefused() {
-        assertUsageError(cli("self-supervised", "--probe-epochs", "0", "--epochs", "1", "--train-size", "64",
+        assertUsageError(CliRun.of("self-supervised", "--probe-epochs", "0", "--epochs", "1", "--train-size", "64",
                 "--eval-size", "8", "--out", out().toString()), "--probe-epochs 0", "at least 1");
-        assertUsageError(cli("pretrained", "--pretrain-epochs", "0", "--epochs", "1", "--train-size", "64",
+        assertUsageError(CliRun.of("pretrained", "--pretrain-epochs", "0", "--epochs", "1", "--train-size", "64",
                 "--eval-size", "8", "--out", out().toString()), "--pretrain-epochs 0", "at least 1");
     }
 
@@ -302,7 +299,7 @@ class CliBadInputTest {
                 List.of("--kl-weight", "-1", "--kl-weight -1.0", "finite number >= 0"),
                 List.of("--max-kl", "NaN", "--max-kl NaN", "finite number >= 0"));
         for (List<String> c : cases) {
-            Result r = cli("search", c.get(0), c.get(1), "--epochs", "1", "--train-size", "64", "--eval-size", "8",
+            CliRun r = CliRun.of("search", c.get(0), c.get(1), "--epochs", "1", "--train-size", "64", "--eval-size", "8",
                     "--out", out().toString());
             assertUsageError(r, c.get(2), c.get(3));
         }
@@ -310,7 +307,7 @@ class CliBadInputTest {
 
     @Test
     void searchGroupListedTwiceIsRefused() {
-        Result r = cli("search", "--groups", "plain,C4,c4", "--epochs", "1", "--train-size", "64", "--eval-size", "8",
+        CliRun r = CliRun.of("search", "--groups", "plain,C4,c4", "--epochs", "1", "--train-size", "64", "--eval-size", "8",
                 "--out", out().toString());
         assertUsageError(r, "--groups plain,C4,c4", "C4 is listed twice");
     }
@@ -330,7 +327,7 @@ class CliBadInputTest {
      * Exit code 2; standard error is the message line (containing every {@code fragment}) and
      * the --help line, with no stack trace; nothing on standard output; no --out folder made.
      */
-    private void assertUsageError(Result r, String... fragments) {
+    private void assertUsageError(CliRun r, String... fragments) {
         String context = "exit " + r.code() + "\nstderr:\n" + r.err() + "\nstdout:\n" + r.out();
         assertEquals(2, r.code(), context);
         List<String> lines = r.err().lines().toList();
@@ -344,26 +341,6 @@ class CliBadInputTest {
         assertEquals("", r.out(), "nothing printed on standard output: no model was built");
         for (Path out : outs) {
             assertFalse(Files.exists(out), "nothing written: " + out);
-        }
-    }
-
-    private record Result(int code, String out, String err) {
-    }
-
-    /** Runs the CLI in this JVM with standard output and error captured. */
-    private static Result cli(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
         }
     }
 }
