@@ -11,6 +11,30 @@ import java.nio.FloatBuffer;
  */
 abstract class PlaneRows {
 
+    /**
+     * True when {@link Math#fma} is one instruction here (HotSpot's {@code UseFMA}); without it,
+     * {@code Math.fma} is a slow software routine and {@link #madd} multiplies and adds instead.
+     */
+    private static final boolean HARDWARE_FMA = hardwareFma();
+
+    private static boolean hardwareFma() {
+        try {
+            return Boolean.parseBoolean(java.lang.management.ManagementFactory
+                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class).getVMOption("UseFMA").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return false;   // not HotSpot, or no such flag on this platform
+        }
+    }
+
+    /**
+     * s + x·y with x, y widened floats: their product is exact in double, so a fused
+     * multiply-add and a multiply followed by an add round the same way (one rounding, of the
+     * sum); the fused form is one instruction instead of two.
+     */
+    static double madd(double x, double y, double s) {
+        return HARDWARE_FMA ? Math.fma(x, y, s) : s + x * y;
+    }
+
     /** Rows for {@code count} slots of {@code inner} features of the buffer's type. */
     static PlaneRows forBuffer(FloatBuffer floats, int count, int inner) {
         return floats != null ? new Floats(count, inner) : new Doubles(count, inner);
@@ -63,27 +87,31 @@ abstract class PlaneRows {
         double dot(int slot, PlaneRows other, int otherSlot, int[] map) {
             float[] a = r[slot];
             float[] b = ((Floats) other).r[otherSlot];
-            double s0 = 0;
-            double s1 = 0;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
             int i = 0;
+            int n = a.length;
             if (map == null) {
-                for (; i + 1 < a.length; i += 2) {
-                    s0 += (double) a[i] * b[i];
-                    s1 += (double) a[i + 1] * b[i + 1];
+                for (; i + 3 < n; i += 4) {
+                    s0 = madd(a[i], (double) b[i], s0);
+                    s1 = madd(a[i + 1], (double) b[i + 1], s1);
+                    s2 = madd(a[i + 2], (double) b[i + 2], s2);
+                    s3 = madd(a[i + 3], (double) b[i + 3], s3);
                 }
-                for (; i < a.length; i++) {
-                    s0 += (double) a[i] * b[i];
+                for (; i < n; i++) {
+                    s0 = madd(a[i], (double) b[i], s0);
                 }
             } else {
-                for (; i + 1 < a.length; i += 2) {
-                    s0 += (double) a[i] * b[map[i]];
-                    s1 += (double) a[i + 1] * b[map[i + 1]];
+                for (; i + 3 < n; i += 4) {
+                    s0 = madd(a[i], (double) b[map[i]], s0);
+                    s1 = madd(a[i + 1], (double) b[map[i + 1]], s1);
+                    s2 = madd(a[i + 2], (double) b[map[i + 2]], s2);
+                    s3 = madd(a[i + 3], (double) b[map[i + 3]], s3);
                 }
-                for (; i < a.length; i++) {
-                    s0 += (double) a[i] * b[map[i]];
+                for (; i < n; i++) {
+                    s0 = madd(a[i], (double) b[map[i]], s0);
                 }
             }
-            return s0 + s1;
+            return (s0 + s1) + (s2 + s3);
         }
 
         @Override
@@ -101,19 +129,19 @@ abstract class PlaneRows {
             if (jb == lb) {
                 for (int i = 0; i < a0.length; i++) {
                     double x0 = a0[i], x1 = a1[i], x2 = a2[i], x3 = a3[i];
-                    s00 += x0 * x0; s01 += x0 * x1; s02 += x0 * x2; s03 += x0 * x3;
-                    s11 += x1 * x1; s12 += x1 * x2; s13 += x1 * x3;
-                    s22 += x2 * x2; s23 += x2 * x3;
-                    s33 += x3 * x3;
+                    s00 = madd(x0, x0, s00); s01 = madd(x0, x1, s01); s02 = madd(x0, x2, s02); s03 = madd(x0, x3, s03);
+                    s11 = madd(x1, x1, s11); s12 = madd(x1, x2, s12); s13 = madd(x1, x3, s13);
+                    s22 = madd(x2, x2, s22); s23 = madd(x2, x3, s23);
+                    s33 = madd(x3, x3, s33);
                 }
             } else {
                 for (int i = 0; i < a0.length; i++) {
                     double x0 = a0[i], x1 = a1[i], x2 = a2[i], x3 = a3[i];
                     double y0 = b0[i], y1 = b1[i], y2 = b2[i], y3 = b3[i];
-                    s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-                    s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
-                    s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
-                    s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
+                    s00 = madd(x0, y0, s00); s01 = madd(x0, y1, s01); s02 = madd(x0, y2, s02); s03 = madd(x0, y3, s03);
+                    s10 = madd(x1, y0, s10); s11 = madd(x1, y1, s11); s12 = madd(x1, y2, s12); s13 = madd(x1, y3, s13);
+                    s20 = madd(x2, y0, s20); s21 = madd(x2, y1, s21); s22 = madd(x2, y2, s22); s23 = madd(x2, y3, s23);
+                    s30 = madd(x3, y0, s30); s31 = madd(x3, y1, s31); s32 = madd(x3, y2, s32); s33 = madd(x3, y3, s33);
                 }
             }
             store(out, s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33);
