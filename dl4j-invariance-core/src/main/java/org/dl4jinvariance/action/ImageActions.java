@@ -128,9 +128,10 @@ public final class ImageActions {
         }
 
         /**
-         * The same rows as {@link GroupAction#orbit}, written into one array: the input is read
-         * once and each element's map writes its block, instead of a copy per element and a
-         * concatenation (the stacked orbit is built for every chunk an evaluator measures).
+         * The same rows as {@link GroupAction#orbit}, written into one native array: the input is
+         * read once and each element's map writes its block straight into the array's memory,
+         * instead of a copy per element and a concatenation (the stacked orbit is built for
+         * every chunk an evaluator measures). Beyond one NIO view (2^31 − 1 bytes) it stacks.
          */
         @Override
         public INDArray orbit(INDArray x) {
@@ -138,34 +139,36 @@ public final class ImageActions {
             int order = group.order();
             long length = x.length();
             DataType type = x.dataType();
-            if ((type != DataType.FLOAT && type != DataType.DOUBLE) || length * order > Integer.MAX_VALUE - 8) {
+            if ((type != DataType.FLOAT && type != DataType.DOUBLE) || length * order * type.width() > Integer.MAX_VALUE) {
                 return GroupAction.super.orbit(x);
             }
             int n = (int) length;
             long[] shape = x.shape().clone();   // shape() may be the array's own shape information
             shape[0] *= order;
+            INDArray out = Nd4j.createUninitialized(type, shape, 'c');
+            java.nio.ByteBuffer bytes = out.data().asNio().order(java.nio.ByteOrder.nativeOrder());
             if (type == DataType.DOUBLE) {
                 double[] in = x.dup('c').data().asDouble();
-                double[] out = new double[n * order];
+                double[] block = new double[n];
+                java.nio.DoubleBuffer view = bytes.asDoubleBuffer();
                 for (int g = 0; g < order; g++) {
-                    if (g == group.identity()) {
-                        System.arraycopy(in, 0, out, g * n, n);
-                    } else {
-                        map(g, x).applyDouble(in, out, g * n);
+                    if (g != group.identity()) {
+                        map(g, x).applyDouble(in, block);
                     }
+                    view.put((int) out.offset() + g * n, g == group.identity() ? in : block);
                 }
-                return Nd4j.create(out, shape, 'c');
+                return out;
             }
             float[] in = x.dup('c').data().asFloat();
-            float[] out = new float[n * order];
+            float[] block = new float[n];
+            java.nio.FloatBuffer view = bytes.asFloatBuffer();
             for (int g = 0; g < order; g++) {
-                if (g == group.identity()) {
-                    System.arraycopy(in, 0, out, g * n, n);
-                } else {
-                    map(g, x).applyFloat(in, out, g * n);
+                if (g != group.identity()) {
+                    map(g, x).applyFloat(in, block);
                 }
+                view.put((int) out.offset() + g * n, g == group.identity() ? in : block);
             }
-            return Nd4j.create(out, shape, 'c');
+            return out;
         }
 
         private void checkImages(INDArray x) {

@@ -118,18 +118,18 @@ final class PixelMap implements java.io.Serializable {
 
     private float[] applyFloat(float[] in) {
         float[] out = new float[in.length];
-        applyFloat(in, out, 0);
+        applyFloat(in, out);
         return out;
     }
 
-    /** out[at + i] = this map applied to in[i], for every plane of {@code in}. */
-    void applyFloat(float[] in, float[] out, int at) {
+    /** out[i] = this map applied to in[i], for every plane of {@code in}. */
+    void applyFloat(float[] in, float[] out) {
         int pixels = height * width;
         for (int base = 0; base < in.length; base += pixels) {
             for (int p = 0; p < pixels; p++) {
                 int[] s = sources[p];
                 if (weights == null) {
-                    out[at + base + p] = in[base + s[0]];
+                    out[base + p] = in[base + s[0]];
                 } else {
                     double v = 0;
                     double[] w = weights[p];
@@ -138,7 +138,7 @@ final class PixelMap implements java.io.Serializable {
                             v += w[k] * in[base + s[k]];
                         }
                     }
-                    out[at + base + p] = (float) v;
+                    out[base + p] = (float) v;
                 }
             }
         }
@@ -146,18 +146,18 @@ final class PixelMap implements java.io.Serializable {
 
     private double[] applyDouble(double[] in) {
         double[] out = new double[in.length];
-        applyDouble(in, out, 0);
+        applyDouble(in, out);
         return out;
     }
 
-    /** out[at + i] = this map applied to in[i], for every plane of {@code in}. */
-    void applyDouble(double[] in, double[] out, int at) {
+    /** out[i] = this map applied to in[i], for every plane of {@code in}. */
+    void applyDouble(double[] in, double[] out) {
         int pixels = height * width;
         for (int base = 0; base < in.length; base += pixels) {
             for (int p = 0; p < pixels; p++) {
                 int[] s = sources[p];
                 if (weights == null) {
-                    out[at + base + p] = in[base + s[0]];
+                    out[base + p] = in[base + s[0]];
                 } else {
                     double v = 0;
                     double[] w = weights[p];
@@ -166,7 +166,7 @@ final class PixelMap implements java.io.Serializable {
                             v += w[k] * in[base + s[k]];
                         }
                     }
-                    out[at + base + p] = v;
+                    out[base + p] = v;
                 }
             }
         }

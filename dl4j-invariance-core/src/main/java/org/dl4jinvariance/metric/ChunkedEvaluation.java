@@ -162,7 +162,8 @@ public final class ChunkedEvaluation {
 
     private MemoryBudget.Chunking chunking() {
         if (chunking == null) {
-            chunking = MemoryBudget.chunking(probe, plan, first, evaluator.maxBatch(), evaluator.maxBatchBytes());
+            chunking = MemoryBudget.chunking(probe, plan, first, evaluator.maxBatch(), evaluator.maxBatchBytes(),
+                    evaluator.sizingMemo());
         }
         return chunking;
     }

@@ -77,6 +77,8 @@ public final class InvarianceEvaluator implements java.io.Serializable {
     private final boolean labelMetrics;
     /** Not serialized: a progress bar belongs to the machine that shows it (Spark workers report none). */
     private final transient EvaluationProgress progress;
+    /** The last sizing pass, for evaluating the same model again (null after deserialization: made on first use). */
+    private transient volatile SizingMemo sizingMemo;
 
     private InvarianceEvaluator(Builder b) {
         this.labelMetrics = true;
@@ -115,6 +117,7 @@ public final class InvarianceEvaluator implements java.io.Serializable {
         this.actedInputs = other.actedInputs;
         this.reduction = other.reduction;
         this.labelMetrics = labelMetrics;
+        this.sizingMemo = other.sizingMemo();   // the same sizes: the copies differ in labels and progress only
     }
 
     /**
@@ -322,6 +325,15 @@ public final class InvarianceEvaluator implements java.io.Serializable {
         settings.put("chunkSchedule", schedule.describe());
         Precision.of(report.values(), values.examples(), targetPrecision).into(settings);
         return new InvarianceReport(report.values(), settings);
+    }
+
+    SizingMemo sizingMemo() {
+        SizingMemo memo = sizingMemo;
+        if (memo == null) {
+            memo = new SizingMemo();
+            sizingMemo = memo;
+        }
+        return memo;
     }
 
     EvaluationPlan plan(ModelProbe probe, Examples first) {

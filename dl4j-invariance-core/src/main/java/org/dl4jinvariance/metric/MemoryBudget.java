@@ -147,6 +147,15 @@ final class MemoryBudget {
      *                                  explicit budget, naming the layer, its shape and the bytes
      */
     static Chunking chunking(ModelProbe probe, EvaluationPlan plan, Examples first, int maxBatch, long budgetBytes) {
+        return chunking(probe, plan, first, maxBatch, budgetBytes, new SizingMemo());
+    }
+
+    /**
+     * {@link #chunking(ModelProbe, EvaluationPlan, Examples, int, long)} that takes the sizing
+     * pass from {@code memo} when it has run on the same model and shapes.
+     */
+    static Chunking chunking(ModelProbe probe, EvaluationPlan plan, Examples first, int maxBatch, long budgetBytes,
+                             SizingMemo memo) {
         boolean defaultBudget = budgetBytes == 0;
         long budget = defaultBudget ? defaultBytes() : budgetBytes;
         int r = plan.inputs.rowsPerExample();
@@ -164,7 +173,9 @@ final class MemoryBudget {
         for (INDArray x : inputs) {
             inputBytes += x.length() / x.size(0) * x.dataType().width();
         }
-        Map<String, LayerSize> sizes = measure(probe, plan, inputs, plan.inputs.masks(one));
+        INDArray[] masks = plan.inputs.masks(one);
+        Map<String, LayerSize> sizes = memo.sizes(probe.model(), pass(probe, plan), inputs, masks,
+                () -> measure(probe, plan, inputs, masks));
 
         long largest = 0;
         String largestLayer = plan.layers.get(0);
@@ -233,12 +244,16 @@ final class MemoryBudget {
     }
 
     /** One forward pass of the orbit of one example through every layer up to the last probed one. */
-    private static Map<String, LayerSize> measure(ModelProbe probe, EvaluationPlan plan, INDArray[] inputs, INDArray[] masks) {
+    /** The layers the sizing pass visits: every layer up to the last probed one. */
+    private static List<String> pass(ModelProbe probe, EvaluationPlan plan) {
         List<String> all = probe.layerNames();
         String last = plan.layers.get(plan.layers.size() - 1);
-        List<String> pass = new ArrayList<>(all.subList(0, all.indexOf(last) + 1));
+        return new ArrayList<>(all.subList(0, all.indexOf(last) + 1));
+    }
+
+    private static Map<String, LayerSize> measure(ModelProbe probe, EvaluationPlan plan, INDArray[] inputs, INDArray[] masks) {
         Map<String, LayerSize> sizes = new LinkedHashMap<>();
-        probe.forward(inputs, masks, pass, (layer, act) -> {
+        probe.forward(inputs, masks, pass(probe, plan), (layer, act) -> {
             long rows = act.size(0);
             sizes.put(layer, new LayerSize(layer, act.shape(), act.dataType(), rows == 0 ? 0 : act.length() / rows));
         });
