@@ -1,6 +1,6 @@
 package org.dl4jinvariance.examples;
 
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -24,11 +24,12 @@ final class Bars {
         if (System.console() != null) {
             return builder.setUpdateIntervalMillis(500).continuousUpdate().build();
         }
-        // Without a terminal (CI, redirected output) each redraw is a new line: redraw rarely. Through
-        // System.err (the library's default writes to the file descriptor), so a caller that
-        // redirects standard error, as the CLI tests do, gets the lines; wide enough for a task name
-        // like "measure <model> · <data set> · epoch e" and its counts (no terminal width to fit).
+        // Without a terminal (CI, redirected output) a log reads best as whole lines: each redraw is
+        // its own line (no \r joining them into one), and redraws are rare. Through System.err as it
+        // is when the line is written (the library's default writes to the file descriptor), so a
+        // caller that redirects standard error, as the CLI tests do, gets the lines; wide enough for
+        // a task name like "measure <model> · <data set> · epoch e" and its counts.
         return builder.setUpdateIntervalMillis(60_000)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err, LOG_WIDTH)).build();
+                .setConsumer(new DelegatingProgressBarConsumer(line -> System.err.println(line), LOG_WIDTH)).build();
     }
 }

@@ -1,6 +1,7 @@
 package org.dl4jinvariance.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ class ProgressOutputTest {
             assertTrue(bar.contains("100%") && bar.contains("16/16"), bar);
         }
         assertTrue(run.err().contains("C4 augmentation p = 0 1/1"), "the training bar too:\n" + run.err());
+        assertFalse(run.err().contains("\r"), "without a terminal every bar line is a line of its own");
     }
 
     @Test
@@ -38,7 +40,7 @@ class ProgressOutputTest {
         }
     }
 
-    /** The last line of standard error that shows the bar named {@code task} (a bar redraws in place with \r). */
+    /** The last line of standard error that shows the bar named {@code task} (in a terminal a bar redraws in place with \r; without one, each redraw is its own line). */
     static String barLine(String err, String task) {
         String found = null;
         for (String line : err.split("[\r\n]+")) {
