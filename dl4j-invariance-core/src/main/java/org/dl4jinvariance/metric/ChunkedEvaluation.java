@@ -145,7 +145,8 @@ public final class ChunkedEvaluation {
     }
 
     ReportAccumulator accumulator() {
-        return new ReportAccumulator(plan, evaluator.seed(), evaluator.labelMetrics());
+        // unlabelled data: the keys that need labels are left out, as with withoutLabelMetrics()
+        return new ReportAccumulator(plan, evaluator.seed(), evaluator.labelMetrics() && plan.labelled);
     }
 
     InvarianceReport report(ReportAccumulator values, int fullyMasked, String source) {

@@ -134,13 +134,15 @@ final class EvaluationPlan {
             return List.copyOf(chosen);
         }
         for (OrbitMetric m : List.copyOf(chosen)) {
-            if (m.needsLabels()) {
+            if (m.needsLabelsForEveryKey()) {
                 if (explicit != null) {
                     throw new IllegalArgumentException("Metric " + m.describe() + " needs class labels, but the "
                             + "data's batches have labels = null");
                 }
                 log.warn("The data has no labels: {} is left out of the report", m.describe());
                 chosen.remove(m);
+            } else if (m.needsLabels()) {
+                log.info("The data has no labels: {} is reported without its keys that need labels", m.describe());
             }
         }
         return List.copyOf(chosen);

@@ -368,6 +368,8 @@ public final class InvarianceEvaluator implements java.io.Serializable {
         settings.put("metrics", plan.metrics.stream().map(OrbitMetric::describe).collect(Collectors.joining(", ")));
         if (!labelMetrics) {
             settings.put("labelMetrics", "off");
+        } else if (!plan.labelled) {
+            settings.put("labelMetrics", "off (the data has no labels)");
         }
         return settings;
     }

@@ -12,8 +12,9 @@ import java.util.Set;
  *   accuracy(x)      = (1/|G|) Σ_g [argmax p(g·x) = y(x)]
  *   accuracy[g](x)   = [argmax p(g·x) = y(x)]            (one key per group element)
  * </pre>
- * Needs class labels y. Keys {@link #CONSISTENCY_KEY}, {@link #ACCURACY_KEY},
- * {@link #accuracyKey(String)} with the group's element names; all higher-is-better.
+ * Keys {@link #CONSISTENCY_KEY}, {@link #ACCURACY_KEY}, {@link #accuracyKey(String)} with the
+ * group's element names; all higher-is-better. The accuracy keys need class labels y;
+ * consistency does not, so on unlabelled data it is reported alone.
  */
 public final class OrbitConsistency implements OrbitMetric {
 
@@ -58,6 +59,12 @@ public final class OrbitConsistency implements OrbitMetric {
         return ACCURACY_KEY.needsLabels();
     }
 
+    /** False: consistency compares predictions with each other, so it is reported on unlabelled data too. */
+    @Override
+    public boolean needsLabelsForEveryKey() {
+        return false;
+    }
+
     @Override
     public List<MetricKey> metricKeys(ProbedLayer layer) {
         List<MetricKey> keys = new ArrayList<>(List.of(CONSISTENCY_KEY, ACCURACY_KEY));
@@ -82,10 +89,7 @@ public final class OrbitConsistency implements OrbitMetric {
             }
             return out;
         }
-        int[] y = o.classes();
-        if (y == null) {
-            throw new IllegalArgumentException("OrbitConsistency needs class labels, but the data set has none (labels = null)");
-        }
+        int[] y = o.classes();      // null on unlabelled data: consistency only
         int n = o.members();
         int e = o.identityMember();
         int examples = o.examples();
@@ -101,13 +105,19 @@ public final class OrbitConsistency implements OrbitMetric {
                 int top = argmax(o.features(g, b));
                 nan |= top < 0;
                 agree[g] = top == reference ? 1 : 0;
-                correct[g] = top == y[b] ? 1 : 0;
-                perElement[g][b] = top < 0 ? Double.NaN : top == y[b] ? 1 : 0;
+                if (y != null) {
+                    correct[g] = top == y[b] ? 1 : 0;
+                    perElement[g][b] = top < 0 ? Double.NaN : top == y[b] ? 1 : 0;
+                }
             }
             consistency[b] = nan ? Double.NaN : EquivarianceDeviation.meanOverGroup(o, agree);
             accuracy[b] = nan ? Double.NaN : EquivarianceDeviation.meanOverGroup(o, correct);
         }
-        MetricSamples out = new MetricSamples().put(CONSISTENCY_KEY, consistency).put(ACCURACY_KEY, accuracy);
+        MetricSamples out = new MetricSamples().put(CONSISTENCY_KEY, consistency);
+        if (y == null) {
+            return out;
+        }
+        out.put(ACCURACY_KEY, accuracy);
         if (o.sampled()) {
             for (int g = 0; g < o.group().order(); g++) {
                 out.notApplicable(accuracyKey(o.group().elementName(g)), "with sampleElements(" + n + ") each example "

@@ -59,6 +59,16 @@ public interface OrbitMetric extends java.io.Serializable {
     }
 
     /**
+     * True when every key of the metric needs class labels, so that on unlabelled data it has
+     * nothing to report (default: {@link #needsLabels()}). A metric with keys of both kinds says
+     * false: on unlabelled data it reports the keys that need no labels, and its label keys are
+     * left out, as with {@link InvarianceEvaluator#withoutLabelMetrics()}.
+     */
+    default boolean needsLabelsForEveryKey() {
+        return needsLabels();
+    }
+
+    /**
      * True when {@link #compute} reads an orbit through {@link OrbitActivations#members()} and
      * {@link OrbitActivations#element}, so it gives an estimate when each example is evaluated at
      * k sampled elements ({@link EvaluatorSettings#sampleElements}); false (the default) for a

@@ -1,9 +1,11 @@
 package org.dl4jinvariance.metric;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.function.Supplier;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.dl4jinvariance.action.ImageActions;
@@ -59,13 +61,53 @@ class BadInputTest {
     }
 
     @Test
-    void consistencyWithoutLabelsIsRejectedAndTheDefaultMetricsLeaveItOut() {
+    void withoutLabelsConsistencyIsReportedAndAccuracyLeftOut() {
         DataSetIterator unlabelled = Datasets.mnist().iterator(8, 0, 16);
         unlabelled.setPreProcessor(ds -> ds.setLabels(null));
-        assertMessage(() -> c4().metrics(new OrbitConsistency()).build().evaluate(net, unlabelled), "labels");
-        // with the default metrics, consistency/accuracy are left out instead
-        InvarianceReport r = c4().build().evaluate(net, unlabelled);
-        assertTrue(!r.has(r.layers().get(r.layers().size() - 1), MetricKeys.CONSISTENCY) && r.has("conv1", MetricKeys.INVARIANCE));
+        DataSetIterator labelled = Datasets.mnist().iterator(8, 0, 16);
+        for (InvarianceEvaluator evaluator : List.of(c4().build(), c4().metrics(new OrbitConsistency()).build())) {
+            InvarianceReport r = evaluator.evaluate(net, unlabelled);
+            String output = r.layers().get(r.layers().size() - 1);
+            assertFalse(r.has(output, MetricKeys.ACCURACY) || r.has(output, MetricKeys.accuracyOf("rot90")), r.metrics().toString());
+            assertEquals("off (the data has no labels)", r.settings().get("labelMetrics"));
+            // consistency compares predictions with each other: the same figure as on the labelled data
+            InvarianceReport withLabels = evaluator.evaluate(net, labelled);
+            assertEquals(withLabels.get(output, MetricKeys.CONSISTENCY).mean(), r.get(output, MetricKeys.CONSISTENCY).mean(), 0.0);
+            assertEquals(withLabels.get(output, MetricKeys.CONSISTENCY).ciLow(), r.get(output, MetricKeys.CONSISTENCY).ciLow(), 0.0);
+        }
+    }
+
+    @Test
+    void aMetricWhoseEveryKeyNeedsLabelsIsRefusedOnUnlabelledData() {
+        DataSetIterator unlabelled = Datasets.mnist().iterator(8, 0, 16);
+        unlabelled.setPreProcessor(ds -> ds.setLabels(null));
+        OrbitMetric labelsOnly = new OrbitMetric() {
+            @Override
+            public String describe() {
+                return "labelsOnly";
+            }
+
+            @Override
+            public List<MetricKey> metricKeys(ProbedLayer layer) {
+                return List.of(OrbitConsistency.ACCURACY_KEY);
+            }
+
+            @Override
+            public java.util.Set<OrbitStatistic> statistics(ProbedLayer layer) {
+                return java.util.EnumSet.of(OrbitStatistic.FEATURES);
+            }
+
+            @Override
+            public boolean needsLabels() {
+                return true;
+            }
+
+            @Override
+            public MetricSamples compute(OrbitActivations orbit) {
+                throw new AssertionError("never computed without labels");
+            }
+        };
+        assertMessage(() -> c4().metrics(labelsOnly).build().evaluate(net, unlabelled), "labelsOnly needs class labels");
     }
 
     @Test

@@ -421,14 +421,21 @@ public final class Evaluate implements Callable<Integer> {
         return keys;
     }
 
-    /** The chosen metrics; for unlabeled data, without those that need labels (with a note). */
+    /**
+     * The chosen metrics; for unlabeled data, without those whose every key needs labels, and
+     * with a note on what is left out (consistency stays, its accuracy keys go).
+     */
     private static List<OrbitMetric> metricsFor(List<MetricChoice> chosen, EvalData d, List<String> notes) {
         List<OrbitMetric> out = new ArrayList<>();
         for (MetricChoice c : chosen) {
             OrbitMetric m = c.metric();
-            if (m.needsLabels() && !d.labelled()) {
-                notes.add(d.name() + " has no labels (" + d.source() + "): " + c.key() + " and accuracy are left out");
+            if (m.needsLabelsForEveryKey() && !d.labelled()) {
+                notes.add(d.name() + " has no labels (" + d.source() + "): " + c.key() + " is left out");
                 continue;
+            }
+            if (m.needsLabels() && !d.labelled()) {
+                notes.add(d.name() + " has no labels (" + d.source() + "): accuracy is left out (" + c.key()
+                        + ", which needs none, is reported)");
             }
             out.add(m);
         }

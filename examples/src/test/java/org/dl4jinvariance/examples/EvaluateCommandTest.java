@@ -287,7 +287,10 @@ class EvaluateCommandTest {
         InvarianceReport actual = reportIn(out, "mine");
         assertSameFigures(expected, actual);
         assertFalse(actual.has("output", MetricKeys.ACCURACY));
+        assertTrue(actual.has("output", MetricKeys.CONSISTENCY), "consistency compares predictions, not labels");
         assertTrue(r.out().contains("mine (in distribution): 50 examples measured, skipped files: 0, no labels"), r.out());
+        assertTrue(Files.readString((Files.exists(out.resolve("latest.txt")) ? latestRun(out) : out).resolve("summary.json"))
+                .contains("accuracy is left out (consistency, which needs none, is reported)"), "the note says what is left out");
     }
 
     @Test
