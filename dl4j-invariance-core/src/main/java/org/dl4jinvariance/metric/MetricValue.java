@@ -2,6 +2,8 @@ package org.dl4jinvariance.metric;
 
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -127,7 +129,8 @@ public final class MetricValue {
         int n = values.length;
         int s = references.length;
         int[] draws = ResampleDraws.of(n, seed);
-        Random random = new Random(seed ^ REFERENCE_DRAWS_SALT);
+        // the references' draws come from their own stream: rows of s draws from new Random(seed ^ salt)
+        int[] referenceDraws = ResampleDraws.of(s, seed ^ REFERENCE_DRAWS_SALT);
         double[] ratios = new double[BOOTSTRAP_RESAMPLES];
         for (int b = 0; b < BOOTSTRAP_RESAMPLES; b++) {
             double sum = 0;
@@ -136,8 +139,9 @@ public final class MetricValue {
                 sum += values[draws[offset + i]];
             }
             double refSum = 0;
+            int referenceOffset = b * s;
             for (int j = 0; j < s; j++) {
-                refSum += references[random.nextInt(s)];
+                refSum += references[referenceDraws[referenceOffset + j]];
             }
             ratios[b] = (sum / n) / (refSum / s);
         }
@@ -148,7 +152,8 @@ public final class MetricValue {
         return withInterval(normalized, classes, new double[] {Math.min(low, mean), Math.max(high, mean)});
     }
 
-    private static final long REFERENCE_DRAWS_SALT = 0x2EFE2E9CE5L;
+    /** Salt of the references' resample stream in {@link #ofRatio} (package-private for its test). */
+    static final long REFERENCE_DRAWS_SALT = 0x2EFE2E9CE5L;
 
     /** The same value with the mean of each channel (channel order of the layer's output). */
     public MetricValue withPerChannel(double[] channelMeans) {
@@ -202,36 +207,40 @@ public final class MetricValue {
     /**
      * The bootstrap's resample indices: {@link #BOOTSTRAP_RESAMPLES} rows of n draws from
      * {@code new Random(seed).nextInt(n)}, in order. A report summarizes dozens of metrics over
-     * the same n examples with the same seed, so the last draws are kept and reused (the
-     * random-number generation, not the summing, is what costs).
+     * the same n examples with the same seed, and its ratio keys the same S references with one
+     * seed, so the last two kinds of draws are kept and reused (the random-number generation, not the
+     * summing, is what costs).
      */
     private static final class ResampleDraws {
         private static final int MAX_CACHED = 4_000_000;
-        private static volatile ResampleDraws last;
-        private final int n;
-        private final long seed;
-        private final int[] draws;
+        /** A report's two kinds of draws: its examples' and its references' (at most 2 × 16 MB kept). */
+        private static final int KEPT = 2;
+        private static final Map<List<Long>, int[]> RECENT = Collections.synchronizedMap(
+                new LinkedHashMap<>(2 * KEPT, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<List<Long>, int[]> eldest) {
+                        return size() > KEPT;
+                    }
+                });
 
-        private ResampleDraws(int n, long seed) {
-            this.n = n;
-            this.seed = seed;
-            Random random = new Random(seed);
-            this.draws = new int[BOOTSTRAP_RESAMPLES * n];
-            for (int i = 0; i < draws.length; i++) {
-                draws[i] = random.nextInt(n);
-            }
+        private ResampleDraws() {
         }
 
         static int[] of(int n, long seed) {
-            ResampleDraws d = last;
-            if (d != null && d.n == n && d.seed == seed) {
-                return d.draws;
+            List<Long> key = List.of((long) n, seed);
+            int[] draws = RECENT.get(key);
+            if (draws != null) {
+                return draws;
             }
-            d = new ResampleDraws(n, seed);
+            Random random = new Random(seed);
+            draws = new int[BOOTSTRAP_RESAMPLES * n];
+            for (int i = 0; i < draws.length; i++) {
+                draws[i] = random.nextInt(n);
+            }
             if ((long) n * BOOTSTRAP_RESAMPLES <= MAX_CACHED) {
-                last = d;
+                RECENT.put(key, draws);
             }
-            return d.draws;
+            return draws;
         }
     }
 

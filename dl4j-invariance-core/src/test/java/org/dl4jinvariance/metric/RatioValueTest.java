@@ -43,6 +43,34 @@ class RatioValueTest {
     }
 
     @Test
+    void theIntervalIsThePercentileOfRatiosOfMeansOverTheSeededDrawsBitForBit() {
+        double[] references = {0.7, 1.4, 0.9, 1.2, 1.1};
+        long seed = 11;
+        int n = VALUES.length;
+        int s = references.length;
+        Random examples = new Random(seed);
+        Random refs = new Random(seed ^ MetricValue.REFERENCE_DRAWS_SALT);
+        double[] ratios = new double[MetricValue.BOOTSTRAP_RESAMPLES];
+        for (int b = 0; b < ratios.length; b++) {
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += VALUES[examples.nextInt(n)];
+            }
+            double refSum = 0;
+            for (int j = 0; j < s; j++) {
+                refSum += references[refs.nextInt(s)];
+            }
+            ratios[b] = (sum / n) / (refSum / s);
+        }
+        Arrays.sort(ratios);
+        MetricValue ratio = MetricValue.ofRatio(VALUES, references, null, seed);
+        assertEquals(Math.min(ratios[(int) Math.floor(0.025 * 999)], ratio.mean()), ratio.ciLow(), 0.0);
+        assertEquals(Math.max(ratios[(int) Math.ceil(0.975 * 999)], ratio.mean()), ratio.ciHigh(), 0.0);
+        // and again, from the kept draws
+        assertEquals(ratio, MetricValue.ofRatio(VALUES, references, null, seed));
+    }
+
+    @Test
     void badReferencesAndValuesAreRefusedNamingThem() {
         assertThrows(IllegalArgumentException.class, () -> MetricValue.ofRatio(VALUES, new double[0], null, 1));
         IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
