@@ -30,6 +30,7 @@ import org.deeplearning4j.arbiter.task.TaskListener;
 import org.deeplearning4j.nn.api.Model;
 import org.dl4jinvariance.listeners.InvarianceListener;
 import org.dl4jinvariance.listeners.report.EpochReport;
+import org.dl4jinvariance.metric.CallbackFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -187,7 +188,10 @@ public final class InvarianceSearch {
             this.candidates = candidates;
         }
 
-        /** Tells the progress callback, dropping it (with a warning) when it throws. */
+        /**
+         * Tells the progress callback, dropping it (with a warning) when it throws; what
+         * {@link CallbackFailures#passesThrough} names is rethrown.
+         */
         private void tell(java.util.function.Consumer<SearchProgress> call) {
             SearchProgress p = progress;
             if (p == null) {
@@ -195,7 +199,10 @@ public final class InvarianceSearch {
             }
             try {
                 call.accept(p);
-            } catch (RuntimeException | LinkageError | AssertionError e) {
+            } catch (RuntimeException | Error e) {
+                if (CallbackFailures.passesThrough(e)) {
+                    throw e;
+                }
                 progress = null;
                 log.warn("The search progress callback {} failed and is dropped; the search goes on. Cause: {}", p,
                         e.toString(), e);

@@ -78,7 +78,7 @@ public final class InvarianceEvaluator implements java.io.Serializable {
     /** Not serialized: a progress bar belongs to the machine that shows it (Spark workers report none). */
     private final transient EvaluationProgress progress;
     /** The last sizing pass, for evaluating the same model again (null after deserialization: made on first use). */
-    private transient volatile SizingMemo sizingMemo;
+    private transient volatile MemoryBudget.SizingMemo sizingMemo;
 
     private InvarianceEvaluator(Builder b) {
         this.labelMetrics = true;
@@ -280,17 +280,19 @@ public final class InvarianceEvaluator implements java.io.Serializable {
         ExampleChunks chunks = new ExampleChunks(source, first, maxExamples, evaluation.chunkSize(), evaluation.admission());
         ReportAccumulator values = evaluation.accumulator();
         evaluation.startProgress(source.describe(), maxExamples);
-        if (targetPrecision > 0) {
-            InvarianceReport report = runToPrecision(evaluation, chunks, values, source.describe());
-            evaluation.finishProgress(values);
-            return report;
-        }
+        InvarianceReport report = targetPrecision > 0 ? runToPrecision(evaluation, chunks, values, source.describe())
+                : runAll(evaluation, chunks, values, source.describe());
+        evaluation.finishProgress(values);
+        return report;
+    }
+
+    /** Every chunk up to {@code maxExamples}, in the data's order. */
+    private static InvarianceReport runAll(ChunkedEvaluation evaluation, ExampleChunks chunks, ReportAccumulator values,
+            String source) {
         for (int index = 0; chunks.hasNext(); index++) {
             evaluation.add(values, evaluation.samples(chunks.next(), index));
         }
-        InvarianceReport report = evaluation.report(values, chunks.fullyMasked(), source.describe());
-        evaluation.finishProgress(values);
-        return report;
+        return evaluation.report(values, chunks.fullyMasked(), source);
     }
 
     /**
@@ -327,10 +329,10 @@ public final class InvarianceEvaluator implements java.io.Serializable {
         return new InvarianceReport(report.values(), settings);
     }
 
-    SizingMemo sizingMemo() {
-        SizingMemo memo = sizingMemo;
+    MemoryBudget.SizingMemo sizingMemo() {
+        MemoryBudget.SizingMemo memo = sizingMemo;
         if (memo == null) {
-            memo = new SizingMemo();
+            memo = new MemoryBudget.SizingMemo();
             sizingMemo = memo;
         }
         return memo;

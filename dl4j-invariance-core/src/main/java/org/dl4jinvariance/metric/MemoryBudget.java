@@ -2,13 +2,17 @@ package org.dl4jinvariance.metric;
 
 import org.dl4jinvariance.metric.kernel.ActivationBuffer;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.Pointer;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.Deconvolution3D;
@@ -140,19 +144,12 @@ final class MemoryBudget {
     }
 
     /**
-     * Runs the sizing pass and applies the rule of the class comment.
+     * Runs the sizing pass (or takes it from {@code memo}, when it has run there on the same
+     * model and shapes) and applies the rule of the class comment.
      *
      * @param budgetBytes the user's {@code maxBatchBytes}, or 0 for {@link #defaultBytes()}
      * @throws IllegalArgumentException when one example's orbit exceeds the view limit or an
      *                                  explicit budget, naming the layer, its shape and the bytes
-     */
-    static Chunking chunking(ModelProbe probe, EvaluationPlan plan, Examples first, int maxBatch, long budgetBytes) {
-        return chunking(probe, plan, first, maxBatch, budgetBytes, new SizingMemo());
-    }
-
-    /**
-     * {@link #chunking(ModelProbe, EvaluationPlan, Examples, int, long)} that takes the sizing
-     * pass from {@code memo} when it has run on the same model and shapes.
      */
     static Chunking chunking(ModelProbe probe, EvaluationPlan plan, Examples first, int maxBatch, long budgetBytes,
                              SizingMemo memo) {
@@ -174,8 +171,9 @@ final class MemoryBudget {
             inputBytes += x.length() / x.size(0) * x.dataType().width();
         }
         INDArray[] masks = plan.inputs.masks(one);
-        Map<String, LayerSize> sizes = memo.sizes(probe.model(), pass(probe, plan), inputs, masks,
-                () -> measure(probe, plan, inputs, masks));
+        List<String> pass = pass(probe, plan);
+        Map<String, LayerSize> sizes = memo.sizes(probe.model(), pass, inputs, masks,
+                () -> measure(probe, pass, inputs, masks));
 
         long largest = 0;
         String largestLayer = plan.layers.get(0);
@@ -243,7 +241,6 @@ final class MemoryBudget {
         return new Chunking(chunk, (long) chunk * r, budget, defaultBudget, rowBytes, limitedBy, largestLayer);
     }
 
-    /** One forward pass of the orbit of one example through every layer up to the last probed one. */
     /** The layers the sizing pass visits: every layer up to the last probed one. */
     private static List<String> pass(ModelProbe probe, EvaluationPlan plan) {
         List<String> all = probe.layerNames();
@@ -251,9 +248,10 @@ final class MemoryBudget {
         return new ArrayList<>(all.subList(0, all.indexOf(last) + 1));
     }
 
-    private static Map<String, LayerSize> measure(ModelProbe probe, EvaluationPlan plan, INDArray[] inputs, INDArray[] masks) {
+    /** One forward pass of the orbit of one example through the layers of {@code pass}. */
+    private static Map<String, LayerSize> measure(ModelProbe probe, List<String> pass, INDArray[] inputs, INDArray[] masks) {
         Map<String, LayerSize> sizes = new LinkedHashMap<>();
-        probe.forward(inputs, masks, pass(probe, plan), (layer, act) -> {
+        probe.forward(inputs, masks, pass, (layer, act) -> {
             long rows = act.size(0);
             sizes.put(layer, new LayerSize(layer, act.shape(), act.dataType(), rows == 0 ? 0 : act.length() / rows));
         });
@@ -288,5 +286,52 @@ final class MemoryBudget {
 
     static String mib(long bytes) {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
+    }
+
+    /**
+     * The last sizing pass of an evaluator: per probed layer, the activation size of one
+     * example's orbit. Those sizes follow from the model's configuration and the shapes of the
+     * inputs alone, so while the same model object is measured on inputs of the same shapes and
+     * types (every epoch of a listener, every round of a benchmark) the pass — one small forward
+     * pass, but tens of milliseconds of ND4J overhead — is not run again. The model is held
+     * weakly: a memo never keeps a network alive.
+     */
+    static final class SizingMemo {
+
+        /** One remembered pass. */
+        private record Entry(WeakReference<Model> model, List<String> pass, String inputs, Map<String, LayerSize> sizes) {
+        }
+
+        private volatile Entry last;
+
+        /**
+         * The sizes for {@code model} on {@code inputs} (with {@code masks}) through the layers of
+         * {@code pass}: the remembered ones when all of these match the last call, else
+         * {@code measure}'s, which are then remembered.
+         */
+        Map<String, LayerSize> sizes(Model model, List<String> pass, INDArray[] inputs, INDArray[] masks,
+                                     Supplier<Map<String, LayerSize>> measure) {
+            String key = describe(inputs) + " masks " + describe(masks);
+            Entry e = last;
+            if (e != null && e.model().get() == model && e.pass().equals(pass) && e.inputs().equals(key)) {
+                return e.sizes();
+            }
+            // kept in the pass's order: ties between layers resolve the same way on every call
+            Map<String, LayerSize> sizes = Collections.unmodifiableMap(new LinkedHashMap<>(measure.get()));
+            last = new Entry(new WeakReference<>(model), List.copyOf(pass), key, sizes);
+            return sizes;
+        }
+
+        /** Shape and type of every array (null arrays as "null"): what the sizes depend on. */
+        private static String describe(INDArray[] arrays) {
+            if (arrays == null) {
+                return "none";
+            }
+            StringBuilder b = new StringBuilder();
+            for (INDArray a : arrays) {
+                b.append(a == null ? "null" : a.dataType() + Arrays.toString(a.shape())).append(';');
+            }
+            return b.toString();
+        }
     }
 }

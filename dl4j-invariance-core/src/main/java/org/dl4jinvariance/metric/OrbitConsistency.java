@@ -111,7 +111,9 @@ public final class OrbitConsistency implements OrbitMetric {
                 }
             }
             consistency[b] = nan ? Double.NaN : EquivarianceDeviation.meanOverGroup(o, agree);
-            accuracy[b] = nan ? Double.NaN : EquivarianceDeviation.meanOverGroup(o, correct);
+            if (y != null) {
+                accuracy[b] = nan ? Double.NaN : EquivarianceDeviation.meanOverGroup(o, correct);
+            }
         }
         MetricSamples out = new MetricSamples().put(CONSISTENCY_KEY, consistency);
         if (y == null) {

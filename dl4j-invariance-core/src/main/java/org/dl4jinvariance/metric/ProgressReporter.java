@@ -6,8 +6,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One evaluation's {@link EvaluationProgress} calls: counts the measured examples, keeps them
- * monotone, and contains a callback that throws (logged once, then not called again), so that a
- * progress bar can never break an evaluation or change its report.
+ * monotone, and contains a callback that throws (logged once, then not called again;
+ * {@link CallbackFailures}), so that a progress bar can never break an evaluation or change its
+ * report.
  */
 final class ProgressReporter {
 
@@ -61,24 +62,12 @@ final class ProgressReporter {
         try {
             callback.update(new EvaluationProgress.Update(dataSet, OptionalInt.empty(), done, total));
         } catch (RuntimeException | Error e) {
-            if (passesThrough(e)) {
+            if (CallbackFailures.passesThrough(e)) {
                 throw e;
             }
             dropped = true;
             log.warn("The progress callback {} failed at {} of {} examples of {} and is dropped for this evaluation; "
                     + "the evaluation goes on. Cause: {}", callback, done, total, dataSet, e.toString(), e);
         }
-    }
-
-    /**
-     * What a failing callback may not swallow, as the training listener's rule: a request to stop
-     * the thread ({@code ThreadDeath}) and the errors that say the JVM itself is broken; a
-     * {@code StackOverflowError} or {@code OutOfMemoryError} is the callback's own and is dropped
-     * with it. Anything else a progress bar throws is its problem, not the evaluation's.
-     */
-    @SuppressWarnings("removal") // ThreadDeath: still thrown by Thread.stop on the JVMs this library runs on.
-    private static boolean passesThrough(Throwable e) {
-        return e instanceof ThreadDeath || e instanceof VirtualMachineError
-                && !(e instanceof StackOverflowError || e instanceof OutOfMemoryError || e instanceof InternalError);
     }
 }

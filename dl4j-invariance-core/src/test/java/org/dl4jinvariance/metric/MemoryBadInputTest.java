@@ -276,16 +276,16 @@ class MemoryBadInputTest {
         long rowBytes = (long) Math.ceil(1.5 * (2 * 18_432 + 57_600)) + 3 * 3_136 + 5 * 8 * (2 * 4 + 4) + 16 * 10;
         long orbit = 4 * rowBytes;
 
-        MemoryBudget.Chunking seven = MemoryBudget.chunking(probe, plan, first, 4096, 7 * orbit + orbit / 2);
+        MemoryBudget.Chunking seven = MemoryBudget.chunking(probe, plan, first, 4096, 7 * orbit + orbit / 2, new MemoryBudget.SizingMemo());
         assertEquals(rowBytes, seven.rowBytes());
         assertEquals(7, seven.examples());
         assertEquals(28, seven.rows());
         assertTrue(seven.limitedBy().startsWith("maxBatchBytes"), seven.limitedBy());
-        MemoryBudget.Chunking rows = MemoryBudget.chunking(probe, plan, first, 12, 7 * orbit);
+        MemoryBudget.Chunking rows = MemoryBudget.chunking(probe, plan, first, 12, 7 * orbit, new MemoryBudget.SizingMemo());
         assertEquals(3, rows.examples());
         assertEquals("maxBatch = 12", rows.limitedBy());
 
-        MemoryBudget.Chunking byDefault = MemoryBudget.chunking(probe, plan, first, 4096, 0);
+        MemoryBudget.Chunking byDefault = MemoryBudget.chunking(probe, plan, first, 4096, 0, new MemoryBudget.SizingMemo());
         long tightest = Math.min(Runtime.getRuntime().maxMemory(), Math.min(Pointer.maxBytes(), Pointer.maxPhysicalBytes()));
         assertEquals(tightest / 4, byDefault.budgetBytes());
         assertTrue(byDefault.defaultBudget());

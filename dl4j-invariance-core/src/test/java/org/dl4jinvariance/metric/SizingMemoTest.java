@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * An evaluator remembers its last sizing pass ({@link SizingMemo}): measuring the same model on
+ * An evaluator remembers its last sizing pass ({@link MemoryBudget.SizingMemo}): measuring the same model on
  * inputs of the same shape again (a listener's every epoch) skips that forward pass and gives
  * the same report; another model object is measured afresh.
  */

@@ -22,6 +22,7 @@ import org.dl4jinvariance.listeners.report.ModelDescription;
 import org.dl4jinvariance.listeners.report.Reporter;
 import org.dl4jinvariance.listeners.report.Reporters;
 import org.dl4jinvariance.listeners.report.RunSettings;
+import org.dl4jinvariance.metric.CallbackFailures;
 import org.dl4jinvariance.metric.EvaluationProgress;
 import org.dl4jinvariance.metric.EvaluatorSettings;
 import org.dl4jinvariance.metric.InvarianceEvaluator;
@@ -348,21 +349,10 @@ public final class InvarianceListener extends BaseTrainingListener {
 
     /**
      * True for the throwables a listener lets through instead of recording, see the class
-     * comment: {@code ThreadDeath} (Thread.stop: the thread was asked to stop, and swallowing the
-     * request would keep a stopped thread training), and the {@code VirtualMachineError}s that say
-     * the JVM is broken rather than out of a resource. {@code StackOverflowError} and
-     * {@code OutOfMemoryError} are recorded, because the stack and the heap the failed reporter
-     * used are free again once its frames are gone; {@code InternalError} is recorded, because
-     * the JDK's own library code throws it (font manager, reflection) on a misconfigured machine
-     * while the JVM is fine. If the JVM really is broken, training meets that itself.
+     * comment: the project's one rule for failing callbacks, {@link CallbackFailures#passesThrough}.
      */
-    @SuppressWarnings("removal") // ThreadDeath: still thrown by Thread.stop on the JVMs this library runs on.
     static boolean passesThrough(Throwable t) {
-        if (t instanceof ThreadDeath) {
-            return true;
-        }
-        return t instanceof VirtualMachineError && !(t instanceof StackOverflowError
-                || t instanceof OutOfMemoryError || t instanceof InternalError);
+        return CallbackFailures.passesThrough(t);
     }
 
     /**

@@ -1,7 +1,11 @@
 package org.dl4jinvariance.examples;
 
 import me.tongfei.progressbar.ProgressBar;
+import org.deeplearning4j.nn.api.Model;
 import org.dl4jinvariance.metric.EvaluationProgress;
+import org.dl4jinvariance.metric.InvarianceEvaluator;
+import org.dl4jinvariance.metric.InvarianceReport;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
  * An {@link EvaluationProgress} drawn as progress bars on standard error, one per evaluation:
@@ -34,6 +38,20 @@ final class EvaluationBars implements EvaluationProgress {
         bar.stepTo(update.examplesDone());
         if (update.finished()) {
             close();
+        }
+    }
+
+    /**
+     * {@code evaluator} on {@code data} with a bar "measure {@code model} · {@code dataSet}",
+     * closed however the evaluation ends.
+     */
+    static InvarianceReport measure(String model, String dataSet, InvarianceEvaluator evaluator, Model net,
+                                    DataSetIterator data) {
+        EvaluationBars bars = new EvaluationBars(model);
+        try {
+            return evaluator.withProgress(bars.forDataSet(dataSet)).evaluate(net, data);
+        } finally {
+            bars.close();
         }
     }
 

@@ -213,11 +213,6 @@ public final class SelfSupervised implements Callable<Integer> {
 
     /** The trained (or untrained) encoder measured once on {@code set} at every encoder layer, with a progress bar. */
     private static InvarianceReport measured(InvarianceEvaluator latent, String title, MultiLayerNetwork net, EvalSet set) {
-        EvaluationBars bars = new EvaluationBars(title + " (all layers)");
-        try {
-            return latent.withProgress(bars.forDataSet(set.name())).evaluate(net, set.iterator());
-        } finally {
-            bars.close();
-        }
+        return EvaluationBars.measure(title + " (all layers)", set.name(), latent, net, set.iterator());
     }
 }

@@ -131,14 +131,8 @@ public final class Sequences implements Callable<Integer> {
             double seconds = fit(m.title(), m.net(), train);
             Map<String, InvarianceReport> reports = new LinkedHashMap<>();
             actions.forEach((name, action) -> {
-                EvaluationBars bars = new EvaluationBars(m.title() + " (" + name + ")");
-                InvarianceReport r;
-                try {
-                    r = evaluator(action, m.layers()).withProgress(bars.forDataSet("held-out sequential MNIST")).evaluate(m.net(),
-                            iterator(heldOut));
-                } finally {
-                    bars.close();
-                }
+                InvarianceReport r = EvaluationBars.measure(m.title() + " (" + name + ")", "held-out sequential MNIST",
+                        evaluator(action, m.layers()), m.net(), iterator(heldOut));
                 reports.put(name, r);
                 rows.addAll(longRows(m.title(), name, r));
             });
