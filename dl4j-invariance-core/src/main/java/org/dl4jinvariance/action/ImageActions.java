@@ -10,6 +10,7 @@ import org.dl4jinvariance.group.Groups;
 import org.dl4jinvariance.group.PlanarGroup;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -92,6 +93,9 @@ public final class ImageActions {
 
     /** Rotations and mirrors of C_N / D_N. */
     private static final class PlanarImageAction implements GroupAction {
+
+        /** Values per block of planes that {@link #orbit} maps at a time (256 KiB of floats). */
+        private static final int BLOCK_VALUES = 1 << 16;
         private final PlanarGroup group;
         private final Map<String, PixelMap> maps = new ConcurrentHashMap<>();
 
@@ -146,27 +150,23 @@ public final class ImageActions {
             long[] shape = x.shape().clone();   // shape() may be the array's own shape information
             shape[0] *= order;
             INDArray out = Nd4j.createUninitialized(type, shape, 'c');
-            java.nio.ByteBuffer bytes = out.data().asNio().order(java.nio.ByteOrder.nativeOrder());
-            if (type == DataType.DOUBLE) {
-                double[] in = x.dup('c').data().asDouble();
-                double[] block = new double[n];
-                java.nio.DoubleBuffer view = bytes.asDoubleBuffer();
-                for (int g = 0; g < order; g++) {
-                    if (g != group.identity()) {
-                        map(g, x).applyDouble(in, block);
-                    }
-                    view.put((int) out.offset() + g * n, g == group.identity() ? in : block);
-                }
-                return out;
-            }
-            float[] in = x.dup('c').data().asFloat();
-            float[] block = new float[n];
-            java.nio.FloatBuffer view = bytes.asFloatBuffer();
+            INDArray in = x.ordering() == 'c' && Shape.hasDefaultStridesForShape(x) ? x : x.dup('c');
+            PixelMap[] maps = new PixelMap[order];
             for (int g = 0; g < order; g++) {
-                if (g != group.identity()) {
-                    map(g, x).applyFloat(in, block);
+                maps[g] = g == group.identity() ? null : map(g, x);
+            }
+            // A few planes at a time through small arrays: whole-batch Java copies would be
+            // fresh memory on every call, and first touching memory costs more than the copy.
+            int planeLength = (int) (x.size(2) * x.size(3));
+            int block = Math.max(1, BLOCK_VALUES / planeLength) * planeLength;
+            OrbitBlocks blocks = type == DataType.DOUBLE ? new OrbitBlocks.Doubles(in, out, block)
+                    : new OrbitBlocks.Floats(in, out, block);
+            for (int from = 0; from < n; from += block) {
+                int len = Math.min(block, n - from);
+                blocks.read(from, len);
+                for (int g = 0; g < order; g++) {
+                    blocks.write(maps[g], (long) g * n + from, len);
                 }
-                view.put((int) out.offset() + g * n, g == group.identity() ? in : block);
             }
             return out;
         }

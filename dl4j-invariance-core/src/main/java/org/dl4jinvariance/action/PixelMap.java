@@ -118,14 +118,14 @@ final class PixelMap implements java.io.Serializable {
 
     private float[] applyFloat(float[] in) {
         float[] out = new float[in.length];
-        applyFloat(in, out);
+        applyFloat(in, out, in.length);
         return out;
     }
 
-    /** out[i] = this map applied to in[i], for every plane of {@code in}. */
-    void applyFloat(float[] in, float[] out) {
+    /** out[i] = this map applied to in[i], for the planes of the first {@code length} values of {@code in}. */
+    void applyFloat(float[] in, float[] out, int length) {
         int pixels = height * width;
-        for (int base = 0; base < in.length; base += pixels) {
+        for (int base = 0; base < length; base += pixels) {
             for (int p = 0; p < pixels; p++) {
                 int[] s = sources[p];
                 if (weights == null) {
@@ -146,14 +146,14 @@ final class PixelMap implements java.io.Serializable {
 
     private double[] applyDouble(double[] in) {
         double[] out = new double[in.length];
-        applyDouble(in, out);
+        applyDouble(in, out, in.length);
         return out;
     }
 
-    /** out[i] = this map applied to in[i], for every plane of {@code in}. */
-    void applyDouble(double[] in, double[] out) {
+    /** out[i] = this map applied to in[i], for the planes of the first {@code length} values of {@code in}. */
+    void applyDouble(double[] in, double[] out, int length) {
         int pixels = height * width;
-        for (int base = 0; base < in.length; base += pixels) {
+        for (int base = 0; base < length; base += pixels) {
             for (int p = 0; p < pixels; p++) {
                 int[] s = sources[p];
                 if (weights == null) {

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.dl4jinvariance.probe.ModelProbe;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -73,14 +74,28 @@ public final class ChunkedEvaluation {
      * @throws IllegalArgumentException for a negative index or an empty chunk
      */
     public ChunkSamples samples(DataSet rows, int index) {
-        return samples(Examples.of(rows), index);
+        return samples(List.of(Examples.of(rows)), index);
     }
 
-    ChunkSamples samples(Examples chunk, int index) {
-        if (index < 0 || chunk.size() == 0) {
+    /**
+     * {@link #samples(DataSet, int)} of the chunk made of {@code parts}, one after the other;
+     * they are joined in the {@link ChunkWorkspace}, like every other array of the chunk.
+     */
+    ChunkSamples samples(List<Examples> parts, int index) {
+        int size = parts.stream().mapToInt(Examples::size).sum();
+        if (index < 0 || size == 0) {
             throw new IllegalArgumentException("A chunk needs an index >= 0 and at least one example, got index " + index
-                    + " with " + chunk.size() + " examples");
+                    + " with " + size + " examples");
         }
+        try (MemoryWorkspace ignored = ChunkWorkspace.enter()) {
+            return samples(Examples.concat(parts), index);
+        } catch (RuntimeException | Error e) {
+            ChunkWorkspace.release();
+            throw e;
+        }
+    }
+
+    private ChunkSamples samples(Examples chunk, int index) {
         Examples shuffled = chunk.pick(Examples.shuffled(chunk.size(), evaluator.seed() + 1_000_003L * index));
         // Per-time-step labels [B, K, T] have no single class per example: no per-class breakdown.
         INDArray y = shuffled.labels();

@@ -63,17 +63,37 @@ final class ExampleChunks implements Iterator<Examples> {
 
     /** The next chunk of at most {@code wanted} examples (fewer when fewer are left). */
     Examples next(int wanted) {
+        return Examples.concat(nextParts(wanted));
+    }
+
+    /**
+     * The next chunk of at most {@code wanted} examples as the buffered parts it is made of, in
+     * order (a part that straddles the chunk's end is cut; the rest stays buffered). The caller
+     * joins them where the chunk's arrays live ({@link ChunkedEvaluation#samples(List, int)}).
+     */
+    List<Examples> nextParts(int wanted) {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
         int size = Math.min(wanted, buffered);
-        Examples all = Examples.concat(buffer);
-        buffer.clear();
-        if (buffered > size) {
-            buffer.add(all.rows(size, buffered));
+        List<Examples> parts = new ArrayList<>();
+        for (int got = 0; got < size; ) {
+            Examples part = buffer.remove(0);
+            int needed = size - got;
+            if (part.size() > needed) {
+                buffer.add(0, part.rows(needed, part.size()));
+                part = part.rows(0, needed);
+            }
+            parts.add(part);
+            got += part.size();
         }
         buffered -= size;
-        return all.rows(0, size);
+        return parts;
+    }
+
+    /** {@link #nextParts(int)} of a whole chunk. */
+    List<Examples> nextParts() {
+        return nextParts(chunkSize);
     }
 
     /** How many examples were left out because their features mask masks everything. */

@@ -131,19 +131,10 @@ public final class MetricValue {
         int[] draws = ResampleDraws.of(n, seed);
         // the references' draws come from their own stream: rows of s draws from new Random(seed ^ salt)
         int[] referenceDraws = ResampleDraws.of(s, seed ^ REFERENCE_DRAWS_SALT);
-        double[] ratios = new double[BOOTSTRAP_RESAMPLES];
+        double[] ratios = resampleSums(values, draws, n);
+        double[] referenceSums = resampleSums(references, referenceDraws, s);
         for (int b = 0; b < BOOTSTRAP_RESAMPLES; b++) {
-            double sum = 0;
-            int offset = b * n;
-            for (int i = 0; i < n; i++) {
-                sum += values[draws[offset + i]];
-            }
-            double refSum = 0;
-            int referenceOffset = b * s;
-            for (int j = 0; j < s; j++) {
-                refSum += references[referenceDraws[referenceOffset + j]];
-            }
-            ratios[b] = (sum / n) / (refSum / s);
+            ratios[b] = (ratios[b] / n) / (referenceSums[b] / s);
         }
         Arrays.sort(ratios);
         double low = ratios[(int) Math.floor(0.025 * (BOOTSTRAP_RESAMPLES - 1))];
@@ -186,15 +177,9 @@ public final class MetricValue {
         if (n == 1) {
             return new double[] {values[0], values[0]};
         }
-        int[] draws = ResampleDraws.of(n, seed);
-        double[] means = new double[BOOTSTRAP_RESAMPLES];
+        double[] means = resampleSums(values, ResampleDraws.of(n, seed), n);
         for (int b = 0; b < BOOTSTRAP_RESAMPLES; b++) {
-            double sum = 0;
-            int offset = b * n;
-            for (int i = 0; i < n; i++) {
-                sum += values[draws[offset + i]];
-            }
-            means[b] = sum / n;
+            means[b] /= n;
         }
         Arrays.sort(means);
         // Percentile interval [2.5%, 97.5%]; the sample mean always lies inside it.
@@ -202,6 +187,41 @@ public final class MetricValue {
         double high = means[(int) Math.ceil(0.975 * (BOOTSTRAP_RESAMPLES - 1))];
         double m = mean(values);
         return new double[] {Math.min(low, m), Math.max(high, m)};
+    }
+
+    /**
+     * sums[b] = Σ_{i<n} x[draws[b·n + i]], each summed in order i = 0, 1, …, n−1. Four resamples
+     * are summed side by side: four independent chains of additions instead of one, each in the
+     * same order as alone, so the sums are the same bit for bit, about four times sooner.
+     */
+    private static double[] resampleSums(double[] x, int[] draws, int n) {
+        double[] sums = new double[BOOTSTRAP_RESAMPLES];
+        int b = 0;
+        for (; b + 3 < BOOTSTRAP_RESAMPLES; b += 4) {
+            int o0 = b * n;
+            int o1 = o0 + n;
+            int o2 = o1 + n;
+            int o3 = o2 + n;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (int i = 0; i < n; i++) {
+                s0 += x[draws[o0 + i]];
+                s1 += x[draws[o1 + i]];
+                s2 += x[draws[o2 + i]];
+                s3 += x[draws[o3 + i]];
+            }
+            sums[b] = s0;
+            sums[b + 1] = s1;
+            sums[b + 2] = s2;
+            sums[b + 3] = s3;
+        }
+        for (; b < BOOTSTRAP_RESAMPLES; b++) {
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += x[draws[b * n + i]];
+            }
+            sums[b] = sum;
+        }
+        return sums;
     }
 
     /**

@@ -50,6 +50,11 @@ final class GraphProbe extends ModelProbe {
     }
 
     @Override
+    WorkspaceMode inferenceWorkspaceMode() {
+        return graph.getConfiguration().getInferenceWorkspaceMode();
+    }
+
+    @Override
     public List<String> layerNames() {
         List<String> names = new ArrayList<>();
         String output = outputLayer();

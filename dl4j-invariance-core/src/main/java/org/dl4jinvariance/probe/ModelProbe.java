@@ -10,8 +10,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -190,8 +192,20 @@ public abstract class ModelProbe {
             keys.add(resolve(layer));
         }
         forwardPasses.incrementAndGet();
-        runForward(inputs, featuresMasks, keys, visitor);
+        if (inferenceWorkspaceMode() == WorkspaceMode.NONE) {
+            // Without workspaces DL4J allocates activations as plain (garbage-collected) memory,
+            // and its own output() refuses to run inside an open workspace: a caller's open
+            // workspace (the evaluator's chunk workspace) must not collect them.
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                runForward(inputs, featuresMasks, keys, visitor);
+            }
+        } else {
+            runForward(inputs, featuresMasks, keys, visitor);
+        }
     }
+
+    /** The network's inference workspace mode (NONE: no workspaces, activations are plain memory). */
+    abstract WorkspaceMode inferenceWorkspaceMode();
 
     abstract void runForward(INDArray[] inputs, INDArray[] featuresMasks, List<String> keys, ActivationVisitor visitor);
 

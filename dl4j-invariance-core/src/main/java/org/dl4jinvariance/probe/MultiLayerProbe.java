@@ -44,6 +44,11 @@ final class MultiLayerProbe extends ModelProbe {
         return net;
     }
 
+    @Override
+    WorkspaceMode inferenceWorkspaceMode() {
+        return net.getLayerWiseConfigurations().getInferenceWorkspaceMode();
+    }
+
     private Layer[] layers() {
         return net.getLayers();
     }

@@ -81,32 +81,8 @@ class BadInputTest {
     void aMetricWhoseEveryKeyNeedsLabelsIsRefusedOnUnlabelledData() {
         DataSetIterator unlabelled = Datasets.mnist().iterator(8, 0, 16);
         unlabelled.setPreProcessor(ds -> ds.setLabels(null));
-        OrbitMetric labelsOnly = new OrbitMetric() {
-            @Override
-            public String describe() {
-                return "labelsOnly";
-            }
-
-            @Override
-            public List<MetricKey> metricKeys(ProbedLayer layer) {
-                return List.of(OrbitConsistency.ACCURACY_KEY);
-            }
-
-            @Override
-            public java.util.Set<OrbitStatistic> statistics(ProbedLayer layer) {
-                return java.util.EnumSet.of(OrbitStatistic.FEATURES);
-            }
-
-            @Override
-            public boolean needsLabels() {
-                return true;
-            }
-
-            @Override
-            public MetricSamples compute(OrbitActivations orbit) {
-                throw new AssertionError("never computed without labels");
-            }
-        };
+        OrbitMetric labelsOnly = new ThrowingMetric("labelsOnly", true,
+                new IllegalStateException("never computed without labels"));
         assertMessage(() -> c4().metrics(labelsOnly).build().evaluate(net, unlabelled), "labelsOnly needs class labels");
     }
 

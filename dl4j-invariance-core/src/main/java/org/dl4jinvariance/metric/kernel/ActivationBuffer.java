@@ -231,12 +231,29 @@ public final class ActivationBuffer {
             PlaneRows rowsOf = PlaneRows.forBuffer(floats, (order + 3) / 4 * 4, inner);
             PlaneRows moved = PlaneRows.forBuffer(floats, 1, inner);
             double[] tile = new double[16];
+            int[][] fusedMaps = new int[4][];
+            double[] fusedCross = new double[4];
             int end = Math.min(count, (task + 1) * ITEMS_PER_TASK);
-            for (int k = task * ITEMS_PER_TASK; k < end; k++) {
-                int base = first + k * setStep;
-                for (int o = 0; o < outer; o++) {
+            // Channel by channel: for a [C, N, H·W] layout, the sets' rows of one channel are
+            // consecutive in memory, so each member is read as one sequential stream.
+            for (int o = 0; o < outer; o++) {
+                for (int k = task * ITEMS_PER_TASK; k < end; k++) {
+                    int base = first + k * setStep;
                     for (int j = 0; j < order; j++) {
                         rowsOf.load(floats, doubles, index(o, base + j * memberStride), j);
+                    }
+                    if (fusedMaps(o, k, rowsOf, fusedMaps)) {
+                        rowsOf.gramAndCross(fusedMaps, tile, fusedCross);
+                        int at = k * 16;
+                        for (int j = 0; j < 4; j++) {
+                            for (int l = j; l < 4; l++) {
+                                gram[at + j * 4 + l] += tile[j * 4 + l];
+                            }
+                        }
+                        for (int j = 1; j < 4; j++) {
+                            cross[k * 4 + j] += fusedCross[j];
+                        }
+                        continue;
                     }
                     rowsOf.addGram(order, gram, k * order * order, tile);
                     if (cross != null) {
@@ -254,6 +271,8 @@ public final class ActivationBuffer {
                         }
                     }
                 }
+            }
+            for (int k = task * ITEMS_PER_TASK; k < end; k++) {
                 int at = k * order * order;
                 for (int j = 0; j < order; j++) {
                     for (int l = 0; l < j; l++) {
@@ -264,6 +283,26 @@ public final class ActivationBuffer {
                     cross[k * order + ref] = gram[at + ref * order + ref];
                 }
             }
+        }
+
+        /**
+         * Fills {@code maps} (entries 1–3) with ρ(g) of members 1–3 of set k in channel o and
+         * returns true when the fused pass ({@link PlaneRows#gramAndCross}) computes this set's
+         * products: float rows, four members, the reference first, and every other member wanting
+         * its equivariance product through an index map within the same channel.
+         */
+        private boolean fusedMaps(int o, int k, PlaneRows rowsOf, int[][] maps) {
+            if (order != 4 || ref != 0 || cross == null || !rowsOf.fusesCross()) {
+                return false;
+            }
+            for (int j = 1; j < 4; j++) {
+                int g = elements == null ? j : elements[k * order + j];
+                if (!permute[g] || innerMaps[g] == null || (outerMaps[g] != null && outerMaps[g][o] != o)) {
+                    return false;
+                }
+                maps[j] = innerMaps[g];
+            }
+            return true;
         }
 
         /** The products; complete once every task has run. */

@@ -66,6 +66,22 @@ abstract class PlaneRows {
     /** out[4j + l] = ⟨row jb+j, row lb+l⟩ for j, l &lt; 4. */
     abstract void tile(int jb, int lb, double[] out);
 
+    /**
+     * True when {@link #gramAndCross} is implemented here (float rows); otherwise the Gram tile
+     * and the cross products are computed in separate passes.
+     */
+    abstract boolean fusesCross();
+
+    /**
+     * Of rows 0–3, in one pass over the features: the Gram tile as {@code tile(0, 0, out)} and
+     * cross[j] = Σ_i row j[i]·row 0[maps[j][i]] for j = 1, 2, 3 (row 0 is the reference x, row j
+     * is g·x, maps[j] is ρ(g) as an index map): each feature of the four rows is read once for
+     * the ten Gram entries and the three equivariance products, instead of once per dot product.
+     */
+    void gramAndCross(int[][] maps, double[] out, double[] cross) {
+        throw new UnsupportedOperationException("no fused pass for " + getClass().getSimpleName());
+    }
+
     private static final class Floats extends PlaneRows {
         private final float[][] r;
 
@@ -124,31 +140,78 @@ abstract class PlaneRows {
             float[] b1 = r[lb + 1];
             float[] b2 = r[lb + 2];
             float[] b3 = r[lb + 3];
+            if (jb == lb) {
+                diagonalTile(a0, a1, a2, a3, out);
+                return;
+            }
             double s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
             double s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
-            if (jb == lb) {
-                for (int i = 0; i < a0.length; i++) {
-                    double x0 = a0[i], x1 = a1[i], x2 = a2[i], x3 = a3[i];
-                    s00 = madd(x0, x0, s00); s01 = madd(x0, x1, s01); s02 = madd(x0, x2, s02); s03 = madd(x0, x3, s03);
-                    s11 = madd(x1, x1, s11); s12 = madd(x1, x2, s12); s13 = madd(x1, x3, s13);
-                    s22 = madd(x2, x2, s22); s23 = madd(x2, x3, s23);
-                    s33 = madd(x3, x3, s33);
-                }
-            } else {
-                for (int i = 0; i < a0.length; i++) {
-                    double x0 = a0[i], x1 = a1[i], x2 = a2[i], x3 = a3[i];
-                    double y0 = b0[i], y1 = b1[i], y2 = b2[i], y3 = b3[i];
-                    s00 = madd(x0, y0, s00); s01 = madd(x0, y1, s01); s02 = madd(x0, y2, s02); s03 = madd(x0, y3, s03);
-                    s10 = madd(x1, y0, s10); s11 = madd(x1, y1, s11); s12 = madd(x1, y2, s12); s13 = madd(x1, y3, s13);
-                    s20 = madd(x2, y0, s20); s21 = madd(x2, y1, s21); s22 = madd(x2, y2, s22); s23 = madd(x2, y3, s23);
-                    s30 = madd(x3, y0, s30); s31 = madd(x3, y1, s31); s32 = madd(x3, y2, s32); s33 = madd(x3, y3, s33);
-                }
+            for (int i = 0; i < a0.length; i++) {
+                double x0 = a0[i], x1 = a1[i], x2 = a2[i], x3 = a3[i];
+                double y0 = b0[i], y1 = b1[i], y2 = b2[i], y3 = b3[i];
+                s00 = madd(x0, y0, s00); s01 = madd(x0, y1, s01); s02 = madd(x0, y2, s02); s03 = madd(x0, y3, s03);
+                s10 = madd(x1, y0, s10); s11 = madd(x1, y1, s11); s12 = madd(x1, y2, s12); s13 = madd(x1, y3, s13);
+                s20 = madd(x2, y0, s20); s21 = madd(x2, y1, s21); s22 = madd(x2, y2, s22); s23 = madd(x2, y3, s23);
+                s30 = madd(x3, y0, s30); s31 = madd(x3, y1, s31); s32 = madd(x3, y2, s32); s33 = madd(x3, y3, s33);
             }
             store(out, s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33);
+        }
+
+        /**
+         * The upper triangle of a diagonal tile (ten accumulators), in a method of its own: in
+         * one method with the off-diagonal loop's sixteen, the JIT kept fewer of them in registers.
+         */
+        private static void diagonalTile(float[] a0, float[] a1, float[] a2, float[] a3, double[] out) {
+            double s00 = 0, s01 = 0, s02 = 0, s03 = 0, s11 = 0, s12 = 0, s13 = 0, s22 = 0, s23 = 0, s33 = 0;
+            for (int i = 0; i < a0.length; i++) {
+                double x0 = a0[i], x1 = a1[i], x2 = a2[i], x3 = a3[i];
+                s00 = madd(x0, x0, s00); s01 = madd(x0, x1, s01); s02 = madd(x0, x2, s02); s03 = madd(x0, x3, s03);
+                s11 = madd(x1, x1, s11); s12 = madd(x1, x2, s12); s13 = madd(x1, x3, s13);
+                s22 = madd(x2, x2, s22); s23 = madd(x2, x3, s23);
+                s33 = madd(x3, x3, s33);
+            }
+            store(out, s00, s01, s02, s03, 0, s11, s12, s13, 0, 0, s22, s23, 0, 0, 0, s33);
+        }
+
+        @Override
+        boolean fusesCross() {
+            return true;
+        }
+
+        @Override
+        void gramAndCross(int[][] maps, double[] out, double[] cross) {
+            float[] a0 = r[0];
+            float[] a1 = r[1];
+            float[] a2 = r[2];
+            float[] a3 = r[3];
+            int[] q1 = maps[1];
+            int[] q2 = maps[2];
+            int[] q3 = maps[3];
+            double s00 = 0, s01 = 0, s02 = 0, s03 = 0, s11 = 0, s12 = 0, s13 = 0, s22 = 0, s23 = 0, s33 = 0;
+            double c1 = 0, c2 = 0, c3 = 0;
+            for (int i = 0; i < a0.length; i++) {
+                double x0 = a0[i], x1 = a1[i], x2 = a2[i], x3 = a3[i];
+                s00 = madd(x0, x0, s00); s01 = madd(x0, x1, s01); s02 = madd(x0, x2, s02); s03 = madd(x0, x3, s03);
+                s11 = madd(x1, x1, s11); s12 = madd(x1, x2, s12); s13 = madd(x1, x3, s13);
+                s22 = madd(x2, x2, s22); s23 = madd(x2, x3, s23);
+                s33 = madd(x3, x3, s33);
+                c1 = madd(x1, a0[q1[i]], c1);
+                c2 = madd(x2, a0[q2[i]], c2);
+                c3 = madd(x3, a0[q3[i]], c3);
+            }
+            store(out, s00, s01, s02, s03, 0, s11, s12, s13, 0, 0, s22, s23, 0, 0, 0, s33);
+            cross[1] = c1;
+            cross[2] = c2;
+            cross[3] = c3;
         }
     }
 
     private static final class Doubles extends PlaneRows {
+        @Override
+        boolean fusesCross() {
+            return false;
+        }
+
         private final double[][] r;
 
         Doubles(int count, int inner) {

@@ -33,6 +33,22 @@ class OrbitReductionTest {
         System.out.printf("[C, N, H, W] floats, regular D4: largest relative difference %.3g%n", err);
     }
 
+    /**
+     * C4 on floats takes the Java path's fused four-member pass (Gram and equivariance products
+     * in one pass) where ρ(g) keeps channels in place — a spatial field, and a regular field's
+     * channels that stay — and the separate passes where it moves them.
+     */
+    @Test
+    void bothPathsAgreeOnC4FloatsThroughTheFusedPass() {
+        PlanarGroup c4 = Groups.c4();
+        int b = 13;
+        INDArray act = Nd4j.rand(DataType.FLOAT, 8, c4.order() * b, 6, 6).subi(0.5).permute(1, 0, 2, 3);
+        compare(act, b, c4.order(), c4.identity(), new FieldTransform(FieldType.spatial(c4), 4, new long[] {8, 6, 6}));
+        compare(act, b, c4.order(), c4.identity(), new FieldTransform(FieldType.regular(c4, 2), 4, new long[] {8, 6, 6}));
+        INDArray rows = Nd4j.rand(DataType.FLOAT, c4.order() * b, 2, 5, 5).subi(0.5);
+        compare(rows, b, c4.order(), c4.identity(), new FieldTransform(FieldType.spatial(c4), 4, new long[] {2, 5, 5}));
+    }
+
     @Test
     void bothPathsAgreeOnCOrderDoublesWithAChannelOnlyField() {
         PlanarGroup c4 = Groups.c4();
