@@ -73,8 +73,16 @@ public final class MetricValue {
      * @param classes the class of each example, or null when labels are unknown
      */
     public static MetricValue of(double[] values, int[] classes, long seed) {
+        return of(values, classes, seed, null);
+    }
+
+    /**
+     * {@link #of(double[], int[], long)} with the values' resample sums already computed for
+     * this seed ({@link ResampleSums}, which sums many keys in one pass), or null to sum here.
+     */
+    static MetricValue of(double[] values, int[] classes, long seed, double[] resampleSums) {
         checkValues(values, classes);
-        return withInterval(values, classes, bootstrap(values, seed));
+        return withInterval(values, classes, bootstrap(values, seed, resampleSums));
     }
 
     private static void checkValues(double[] values, int[] classes) {
@@ -115,6 +123,16 @@ public final class MetricValue {
      * @throws IllegalArgumentException for no references or references averaging 0
      */
     public static MetricValue ofRatio(double[] values, double[] references, int[] classes, long seed) {
+        return ofRatio(values, references, classes, seed, null, null);
+    }
+
+    /**
+     * {@link #ofRatio(double[], double[], int[], long)} with the resample sums of the values
+     * (seed) and of the references (seed ^ {@link #REFERENCE_DRAWS_SALT}) already computed
+     * ({@link ResampleSums}), or null to sum here.
+     */
+    static MetricValue ofRatio(double[] values, double[] references, int[] classes, long seed, double[] valueSums,
+            double[] referenceSums) {
         if (references.length == 0) {
             throw new IllegalArgumentException("A normalized metric needs at least one reference value, got 0");
         }
@@ -128,13 +146,11 @@ public final class MetricValue {
         double mean = mean(normalized);
         int n = values.length;
         int s = references.length;
-        int[] draws = ResampleDraws.of(n, seed);
+        double[] ratios = valueSums != null ? valueSums.clone() : ResampleSums.of(values, seed);
         // the references' draws come from their own stream: rows of s draws from new Random(seed ^ salt)
-        int[] referenceDraws = ResampleDraws.of(s, seed ^ REFERENCE_DRAWS_SALT);
-        double[] ratios = resampleSums(values, draws, n);
-        double[] referenceSums = resampleSums(references, referenceDraws, s);
+        double[] refSums = referenceSums != null ? referenceSums : ResampleSums.of(references, seed ^ REFERENCE_DRAWS_SALT);
         for (int b = 0; b < BOOTSTRAP_RESAMPLES; b++) {
-            ratios[b] = (ratios[b] / n) / (referenceSums[b] / s);
+            ratios[b] = (ratios[b] / n) / (refSums[b] / s);
         }
         Arrays.sort(ratios);
         double low = ratios[(int) Math.floor(0.025 * (BOOTSTRAP_RESAMPLES - 1))];
@@ -172,12 +188,12 @@ public final class MetricValue {
         return sum / values.length;
     }
 
-    private static double[] bootstrap(double[] values, long seed) {
+    private static double[] bootstrap(double[] values, long seed, double[] resampleSums) {
         int n = values.length;
         if (n == 1) {
             return new double[] {values[0], values[0]};
         }
-        double[] means = resampleSums(values, ResampleDraws.of(n, seed), n);
+        double[] means = resampleSums != null ? resampleSums.clone() : ResampleSums.of(values, seed);
         for (int b = 0; b < BOOTSTRAP_RESAMPLES; b++) {
             means[b] /= n;
         }
@@ -187,81 +203,6 @@ public final class MetricValue {
         double high = means[(int) Math.ceil(0.975 * (BOOTSTRAP_RESAMPLES - 1))];
         double m = mean(values);
         return new double[] {Math.min(low, m), Math.max(high, m)};
-    }
-
-    /**
-     * sums[b] = Σ_{i<n} x[draws[b·n + i]], each summed in order i = 0, 1, …, n−1. Four resamples
-     * are summed side by side: four independent chains of additions instead of one, each in the
-     * same order as alone, so the sums are the same bit for bit, about four times sooner.
-     */
-    private static double[] resampleSums(double[] x, int[] draws, int n) {
-        double[] sums = new double[BOOTSTRAP_RESAMPLES];
-        int b = 0;
-        for (; b + 3 < BOOTSTRAP_RESAMPLES; b += 4) {
-            int o0 = b * n;
-            int o1 = o0 + n;
-            int o2 = o1 + n;
-            int o3 = o2 + n;
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            for (int i = 0; i < n; i++) {
-                s0 += x[draws[o0 + i]];
-                s1 += x[draws[o1 + i]];
-                s2 += x[draws[o2 + i]];
-                s3 += x[draws[o3 + i]];
-            }
-            sums[b] = s0;
-            sums[b + 1] = s1;
-            sums[b + 2] = s2;
-            sums[b + 3] = s3;
-        }
-        for (; b < BOOTSTRAP_RESAMPLES; b++) {
-            double sum = 0;
-            for (int i = 0; i < n; i++) {
-                sum += x[draws[b * n + i]];
-            }
-            sums[b] = sum;
-        }
-        return sums;
-    }
-
-    /**
-     * The bootstrap's resample indices: {@link #BOOTSTRAP_RESAMPLES} rows of n draws from
-     * {@code new Random(seed).nextInt(n)}, in order. A report summarizes dozens of metrics over
-     * the same n examples with the same seed, and its ratio keys the same S references with one
-     * seed, so the last two kinds of draws are kept and reused (the random-number generation, not the
-     * summing, is what costs).
-     */
-    private static final class ResampleDraws {
-        private static final int MAX_CACHED = 4_000_000;
-        /** A report's two kinds of draws: its examples' and its references' (at most 2 × 16 MB kept). */
-        private static final int KEPT = 2;
-        private static final Map<List<Long>, int[]> RECENT = Collections.synchronizedMap(
-                new LinkedHashMap<>(2 * KEPT, 0.75f, true) {
-                    @Override
-                    protected boolean removeEldestEntry(Map.Entry<List<Long>, int[]> eldest) {
-                        return size() > KEPT;
-                    }
-                });
-
-        private ResampleDraws() {
-        }
-
-        static int[] of(int n, long seed) {
-            List<Long> key = List.of((long) n, seed);
-            int[] draws = RECENT.get(key);
-            if (draws != null) {
-                return draws;
-            }
-            Random random = new Random(seed);
-            draws = new int[BOOTSTRAP_RESAMPLES * n];
-            for (int i = 0; i < draws.length; i++) {
-                draws[i] = random.nextInt(n);
-            }
-            if ((long) n * BOOTSTRAP_RESAMPLES <= MAX_CACHED) {
-                RECENT.put(key, draws);
-            }
-            return draws;
-        }
     }
 
     @JsonProperty

@@ -3,6 +3,7 @@ package org.dl4jinvariance.metric;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,8 +97,11 @@ final class ReportAccumulator {
         if (nanOrigin != null) {
             settings.put("nanFirstAt", nanOrigin);
         }
-        // Summaries (each a 1,000-resample bootstrap) are independent: compute them in parallel.
+        // Summaries (each a 1,000-resample bootstrap) are independent: compute them in parallel,
+        // after the resample sums of every summarized key, formed in one pass per kind of draws.
         List<Runnable> tasks = new ArrayList<>();
+        List<Values> summarized = new ArrayList<>();
+        Map<double[], double[]> sums = new IdentityHashMap<>();
         Map<String, Map<String, MetricValue>> out = new LinkedHashMap<>();
         for (String key : plan.layers) {
             ProbedLayer layer = plan.info.get(key);
@@ -114,12 +118,18 @@ final class ReportAccumulator {
                     String k = typed.name();
                     Values v = values.get(key).get(k);
                     row.put(k, null);
+                    if (reason == null && v != null && v.notApplicable == null) {
+                        summarized.add(v);
+                    }
                     tasks.add(() -> row.put(k, reason != null ? MetricValue.notApplicable(reason)
-                            : v == null ? MetricValue.notApplicable("no value computed") : v.summarize(key, k, cls)));
+                            : v == null ? MetricValue.notApplicable("no value computed") : v.summarize(key, k, cls, sums)));
                 }
             }
             out.put(key, row);
         }
+        sums.putAll(ResampleSums.of(summarized.stream().map(v -> v.values).toList(), seed));
+        sums.putAll(ResampleSums.of(summarized.stream().filter(v -> v.references != null).map(v -> v.references).toList(),
+                seed ^ MetricValue.REFERENCE_DRAWS_SALT));
         tasks.parallelStream().forEach(Runnable::run);
         return new InvarianceReport(out, settings);
     }
@@ -214,7 +224,8 @@ final class ReportAccumulator {
             }
         }
 
-        MetricValue summarize(String layer, String key, int[] classes) {
+        /** @param sums resample sums of value and reference arrays, by identity ({@link ResampleSums}) */
+        MetricValue summarize(String layer, String key, int[] classes, Map<double[], double[]> sums) {
             if (notApplicable != null) {
                 return MetricValue.notApplicable(notApplicable);
             }
@@ -250,7 +261,9 @@ final class ReportAccumulator {
                         layer, key, nanOrigin);
             }
             // A ratio's CI includes the sampling of its baseline sets (0/0 above: exactly 0, no ratio).
-            MetricValue summary = ratio ? MetricValue.ofRatio(values, references, classes, seed) : MetricValue.of(v, classes, seed);
+            MetricValue summary = ratio
+                    ? MetricValue.ofRatio(values, references, classes, seed, sums.get(values), sums.get(references))
+                    : MetricValue.of(v, classes, seed, sums.get(v));
             if (channelSums != null && channelCount > 0) {
                 double[] means = Arrays.stream(channelSums).map(x -> x / channelCount).toArray();
                 summary = summary.withPerChannel(means);
