@@ -8,14 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * The bootstrap's resample sums: for B = {@value MetricValue#BOOTSTRAP_RESAMPLES} resamples of n
  * indices drawn from {@code new Random(seed).nextInt(n)} in order (resample b takes draws
  * b·n … b·n + n − 1), sums[b] = Σ_{i&lt;n} x[draw(b, i)], each summed in order i = 0, 1, …, n − 1.
  * A report's keys all resample the same n examples with the same seed, so {@link #of(Collection, long)}
- * sums every key of one length in a single pass over the draws; each sum is still formed in
- * the same order, so it is the same bit for bit as {@link #of(double[], long)} gives alone.
+ * sums every key of one length over each block of draws while it is in cache; each sum is still
+ * formed in the same order, so it is the same bit for bit whichever arrays are summed together.
  */
 final class ResampleSums {
 
@@ -26,48 +27,21 @@ final class ResampleSums {
 
     /** sums[b] of one array. */
     static double[] of(double[] x, long seed) {
-        int n = x.length;
-        int[] draws = Draws.of(n, seed);
-        double[] sums = new double[B];
-        // Four resamples side by side: four independent chains of additions instead of one,
-        // each in the same order as alone.
-        int b = 0;
-        for (; b + 3 < B; b += 4) {
-            int o0 = b * n;
-            int o1 = o0 + n;
-            int o2 = o1 + n;
-            int o3 = o2 + n;
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            for (int i = 0; i < n; i++) {
-                s0 += x[draws[o0 + i]];
-                s1 += x[draws[o1 + i]];
-                s2 += x[draws[o2 + i]];
-                s3 += x[draws[o3 + i]];
-            }
-            sums[b] = s0;
-            sums[b + 1] = s1;
-            sums[b + 2] = s2;
-            sums[b + 3] = s3;
-        }
-        for (; b < B; b++) {
-            double sum = 0;
-            for (int i = 0; i < n; i++) {
-                sum += x[draws[b * n + i]];
-            }
-            sums[b] = sum;
-        }
-        return sums;
+        return of(java.util.List.of(x), seed).get(x);
     }
 
     /**
-     * sums[b] of every array (by identity), arrays of the same length in one pass over their
-     * draws: each draw adds one row of a [n, K] copy of the K arrays to K running sums. Arrays
-     * of length 1 have no resamples to sum and are left out.
+     * sums[b] of every array (by identity), arrays of the same length together: four resamples'
+     * draws at a time are read once for all arrays (they stay in cache), and each array's four
+     * sums run side by side as four independent chains of additions, each in the same order as
+     * alone. Empty arrays are left out. Resamples are summed
+     * on the common pool when their draws are kept, in order on the calling thread when they are
+     * drawn as they are used.
      */
     static Map<double[], double[]> of(Collection<double[]> arrays, long seed) {
         Map<Integer, List<double[]>> byLength = new LinkedHashMap<>();
         for (double[] x : arrays) {
-            if (x.length > 1) {
+            if (x.length > 0) {
                 byLength.computeIfAbsent(x.length, n -> new ArrayList<>()).add(x);
             }
         }
@@ -76,34 +50,56 @@ final class ResampleSums {
         return out;
     }
 
+    /** Resamples summed side by side; B is a multiple of it. */
+    private static final int BLOCK = 4;
+
+    static {
+        if (B % BLOCK != 0) {
+            throw new IllegalStateException("BOOTSTRAP_RESAMPLES = " + B + " is not a multiple of " + BLOCK);
+        }
+    }
+
     private static void sumTogether(int n, List<double[]> columns, long seed, Map<double[], double[]> out) {
-        int k = columns.size();
-        double[] rows = new double[n * k];
-        for (int c = 0; c < k; c++) {
-            double[] x = columns.get(c);
-            for (int i = 0; i < n; i++) {
-                rows[i * k + c] = x[i];
-            }
-        }
-        double[] sums = new double[B * k];
-        // Too many draws to keep (Draws.MAX_CACHED) are drawn as they are used, in the same order.
-        int[] draws = Draws.cacheable(n) ? Draws.of(n, seed) : null;
-        Random random = draws == null ? new Random(seed) : null;
-        for (int b = 0; b < B; b++) {
-            int at = b * k;
-            for (int i = 0; i < n; i++) {
-                int row = (draws != null ? draws[b * n + i] : random.nextInt(n)) * k;
-                for (int c = 0; c < k; c++) {
-                    sums[at + c] += rows[row + c];
+        double[][] x = columns.toArray(new double[0][]);
+        double[][] sums = new double[x.length][B];
+        if (Draws.cacheable(n)) {
+            int[] draws = Draws.of(n, seed);
+            IntStream.range(0, B / BLOCK).parallel().forEach(block -> sumBlock(x, draws, block * BLOCK * n, n, block * BLOCK, sums));
+        } else {
+            // Too many draws to keep: drawn as used, four resamples at a time, in the stream's order.
+            Random random = new Random(seed);
+            int[] draws = new int[BLOCK * n];
+            for (int b = 0; b < B; b += BLOCK) {
+                for (int i = 0; i < draws.length; i++) {
+                    draws[i] = random.nextInt(n);
                 }
+                sumBlock(x, draws, 0, n, b, sums);
             }
         }
-        for (int c = 0; c < k; c++) {
-            double[] s = new double[B];
-            for (int b = 0; b < B; b++) {
-                s[b] = sums[b * k + c];
+        for (int c = 0; c < x.length; c++) {
+            out.put(columns.get(c), sums[c]);
+        }
+    }
+
+    /** sums[c][b + j] for j &lt; 4 from the draws of resamples b … b + 3, which start at {@code at}. */
+    private static void sumBlock(double[][] x, int[] draws, int at, int n, int b, double[][] sums) {
+        int o0 = at;
+        int o1 = o0 + n;
+        int o2 = o1 + n;
+        int o3 = o2 + n;
+        for (int c = 0; c < x.length; c++) {
+            double[] v = x[c];
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (int i = 0; i < n; i++) {
+                s0 += v[draws[o0 + i]];
+                s1 += v[draws[o1 + i]];
+                s2 += v[draws[o2 + i]];
+                s3 += v[draws[o3 + i]];
             }
-            out.put(columns.get(c), s);
+            sums[c][b] = s0;
+            sums[c][b + 1] = s1;
+            sums[c][b + 2] = s2;
+            sums[c][b + 3] = s3;
         }
     }
 

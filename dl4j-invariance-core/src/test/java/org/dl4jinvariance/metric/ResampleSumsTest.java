@@ -27,13 +27,15 @@ class ResampleSumsTest {
             nan[3] = Double.NaN;
             double[] other = values(random, n + 1);
             double[] single = {2.5};
-            Map<double[], double[]> together = ResampleSums.of(List.of(a, b, nan, other, single), 42);
+            double[] empty = {};
+            Map<double[], double[]> together = ResampleSums.of(List.of(a, b, nan, other, single, empty), 42);
             for (double[] x : List.of(a, b, nan, other)) {
                 assertArrayEquals(plain(x, 42), together.get(x), "n = " + x.length);
                 assertArrayEquals(plain(x, 42), ResampleSums.of(x, 42), "n = " + x.length + " alone");
             }
             assertEquals(MetricValue.BOOTSTRAP_RESAMPLES, together.get(nan).length);
-            assertFalse(together.containsKey(single), "one value has nothing to resample");
+            assertArrayEquals(plain(single, 42), together.get(single), "one value: every resample sums to it");
+            assertFalse(together.containsKey(empty), "an empty array has nothing to resample");
         }
     }
 
