@@ -30,6 +30,11 @@ public interface Benchmark {
         return null;
     }
 
+    /** Untimed rounds (ours, then the baseline) before the timed ones: 2 unless a row says why more. */
+    default int warmUpRounds() {
+        return 2;
+    }
+
     /** What the runner prints after the row's figures (e.g. a precision reached), or "" for nothing. */
     default String note() {
         return "";

@@ -244,15 +244,7 @@ public final class ActivationBuffer {
                     }
                     if (fusedMaps(o, k, rowsOf, fusedMaps)) {
                         rowsOf.gramAndCross(fusedMaps, tile, fusedCross);
-                        int at = k * 16;
-                        for (int j = 0; j < 4; j++) {
-                            for (int l = j; l < 4; l++) {
-                                gram[at + j * 4 + l] += tile[j * 4 + l];
-                            }
-                        }
-                        for (int j = 1; j < 4; j++) {
-                            cross[k * 4 + j] += fusedCross[j];
-                        }
+                        addFused(k, tile, fusedCross);
                         continue;
                     }
                     rowsOf.addGram(order, gram, k * order * order, tile);
@@ -303,6 +295,19 @@ public final class ActivationBuffer {
                 maps[j] = innerMaps[g];
             }
             return true;
+        }
+
+        /** Adds one channel's fused products of set k (four members): the Gram tile's upper triangle, cross 1–3. */
+        private void addFused(int k, double[] tile, double[] crossParts) {
+            int at = k * 16;
+            for (int j = 0; j < 4; j++) {
+                for (int l = j; l < 4; l++) {
+                    gram[at + j * 4 + l] += tile[j * 4 + l];
+                }
+            }
+            for (int j = 1; j < 4; j++) {
+                cross[k * 4 + j] += crossParts[j];
+            }
         }
 
         /** The products; complete once every task has run. */
