@@ -81,8 +81,9 @@ final class ExampleChunks implements Iterator<Examples> {
             Examples part = buffer.remove(0);
             int needed = size - got;
             if (part.size() > needed) {
-                buffer.add(0, part.rows(needed, part.size()));
-                part = part.rows(0, needed);
+                Examples[] cut = part.cut(needed);
+                buffer.add(0, cut[1]);
+                part = cut[0];
             }
             parts.add(part);
             got += part.size();

@@ -62,6 +62,12 @@ record Examples(INDArray[] features, INDArray labels, INDArray[] masks) {
         return map(a -> range(a.isView() ? a.dup() : a, from, to));
     }
 
+    /** Rows [0, at) and [at, size) as views, of a copy made once when this is itself a view (see {@link #rows}). */
+    Examples[] cut(int at) {
+        Examples whole = map(a -> a.isView() ? a.dup() : a);
+        return new Examples[] {whole.rows(0, at), whole.rows(at, size())};
+    }
+
     /** The first n rows, detached from the iterator's arrays (a view is copied before it is cut, see {@link #rows}). */
     Examples head(int n) {
         return map(a -> a.size(0) == n ? a.dup() : range(a.isView() ? a.dup() : a, 0, n).dup());
