@@ -2,11 +2,9 @@ package org.dl4jinvariance.metric;
 
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
@@ -78,7 +76,7 @@ public final class MetricValue {
 
     /**
      * {@link #of(double[], int[], long)} with the values' resample sums already computed for
-     * this seed ({@link ResampleSums}, which sums many keys in one pass), or null to sum here.
+     * this seed ({@link ResampleSums}, which sums a report's keys together), or null to sum here.
      */
     static MetricValue of(double[] values, int[] classes, long seed, double[] resampleSums) {
         checkValues(values, classes);
