@@ -1,7 +1,6 @@
 package org.dl4jinvariance.metric;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
@@ -16,7 +15,7 @@ import java.util.NoSuchElementException;
  * {@code maxExamples} examples are read first and permuted once with a seed, and chunks
  * of any size are then cut from the front ({@link #next(int)}).
  */
-final class ExampleChunks implements Iterator<Examples> {
+final class ExampleChunks {
 
     private final ExampleSource source;
     private final int maxExamples;
@@ -50,28 +49,24 @@ final class ExampleChunks implements Iterator<Examples> {
         return this;
     }
 
-    @Override
-    public boolean hasNext() {
+    /** True while examples are left (reads batches until a chunk is buffered). */
+    boolean hasNext() {
         fill();
         return buffered > 0;
     }
 
-    @Override
-    public Examples next() {
+    /** {@link #next(int)} of a whole chunk. */
+    List<Examples> next() {
         return next(chunkSize);
     }
 
-    /** The next chunk of at most {@code wanted} examples (fewer when fewer are left). */
-    Examples next(int wanted) {
-        return Examples.concat(nextParts(wanted));
-    }
-
     /**
-     * The next chunk of at most {@code wanted} examples as the buffered parts it is made of, in
-     * order (a part that straddles the chunk's end is cut; the rest stays buffered). The caller
-     * joins them where the chunk's arrays live ({@link ChunkedEvaluation#samples(List, int)}).
+     * The next chunk of at most {@code wanted} examples (fewer when fewer are left) as the
+     * buffered parts it is made of, in order (a part that straddles the chunk's end is cut; the
+     * rest stays buffered). The caller joins them where the chunk's arrays live
+     * ({@link ChunkedEvaluation#samples(List, int)}).
      */
-    List<Examples> nextParts(int wanted) {
+    List<Examples> next(int wanted) {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
@@ -90,11 +85,6 @@ final class ExampleChunks implements Iterator<Examples> {
         }
         buffered -= size;
         return parts;
-    }
-
-    /** {@link #nextParts(int)} of a whole chunk. */
-    List<Examples> nextParts() {
-        return nextParts(chunkSize);
     }
 
     /** How many examples were left out because their features mask masks everything. */

@@ -290,7 +290,7 @@ public final class InvarianceEvaluator implements java.io.Serializable {
     private static InvarianceReport runAll(ChunkedEvaluation evaluation, ExampleChunks chunks, ReportAccumulator values,
             String source) {
         for (int index = 0; chunks.hasNext(); index++) {
-            evaluation.add(values, evaluation.samples(chunks.nextParts(), index));
+            evaluation.add(values, evaluation.samples(chunks.next(), index));
         }
         return evaluation.report(values, chunks.fullyMasked(), source);
     }
@@ -306,7 +306,7 @@ public final class InvarianceEvaluator implements java.io.Serializable {
         chunks.inRandomOrder(seed);
         PrecisionSchedule schedule = new PrecisionSchedule(group.order(), evaluation.chunkSize());
         for (int index = 0; chunks.hasNext(); index++) {
-            evaluation.add(values, evaluation.samples(chunks.nextParts(schedule.next(values.examples())), index));
+            evaluation.add(values, evaluation.samples(chunks.next(schedule.next(values.examples())), index));
             if (values.normalHalfWidthsAtMost(targetPrecision) && chunks.hasNext()) {
                 // The cheap check passed: the reported (bootstrap) half-widths decide.
                 InvarianceReport candidate = precisionReport(evaluation, values, chunks, schedule, source);

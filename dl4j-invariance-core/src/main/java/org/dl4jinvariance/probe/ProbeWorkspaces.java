@@ -37,9 +37,18 @@ final class ProbeWorkspaces {
                 .build();
     }
 
+    /** DL4J's RNN-loop working-memory configuration. */
     static WorkspaceConfiguration rnnLoop() {
+        return firstLoop(0.05);
+    }
+
+    /**
+     * A workspace sized by its first cycle (spills in a later, larger cycle make it grow),
+     * over-allocating by {@code overallocation}.
+     */
+    static WorkspaceConfiguration firstLoop(double overallocation) {
         return WorkspaceConfiguration.builder()
-                .initialSize(0).overallocationLimit(0.05).policyReset(ResetPolicy.BLOCK_LEFT)
+                .initialSize(0).overallocationLimit(overallocation).policyReset(ResetPolicy.BLOCK_LEFT)
                 .policyAllocation(AllocationPolicy.OVERALLOCATE).policySpill(SpillPolicy.REALLOCATE)
                 .policyLearning(LearningPolicy.FIRST_LOOP).build();
     }

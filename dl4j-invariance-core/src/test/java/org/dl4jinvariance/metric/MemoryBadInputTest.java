@@ -319,7 +319,7 @@ class MemoryBadInputTest {
             ExampleChunks chunks = new ExampleChunks(source, source.next(), 1000, chunk, new BatchAdmission(true, new LabelCheck("out", 10)));
             List<Integer> seen = new ArrayList<>();
             while (chunks.hasNext()) {
-                Examples e = chunks.next();
+                Examples e = Examples.concat(chunks.next());
                 assertTrue(e.size() == chunk || !chunks.hasNext(), "chunk of " + e.size());
                 for (double v : e.features()[0].dup().reshape(e.size()).toDoubleVector()) {
                     seen.add((int) v);
